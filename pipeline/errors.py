@@ -1,0 +1,37 @@
+"""The library's own errors. The CLI turns them into one-line messages."""
+
+
+class ClaimcheckError(Exception):
+    """Base class: a problem the user can fix; the message says how."""
+
+
+class InputError(ClaimcheckError):
+    """An input (article, file, URL) cannot be read or holds no article."""
+
+    def __init__(self, path, reason):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class ModelError(ClaimcheckError):
+    """A model file is missing, unsafe or incompatible."""
+
+
+class SpacyModelError(ClaimcheckError):
+    """The spaCy English pipeline is missing or its files do not match the known sums."""
+
+
+class DataError(ClaimcheckError):
+    """A training corpus or data directory is missing or malformed."""
+
+
+class LabelFileError(ClaimcheckError):
+    """A label file has bad rows; ``problems`` lists ``file:line: what is wrong``."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        head = "\n".join(self.problems[:50])
+        more = len(self.problems) - 50
+        tail = f"\n... and {more} more" if more > 0 else ""
+        super().__init__(f"{len(self.problems)} bad label row(s); nothing was trained:\n{head}{tail}")

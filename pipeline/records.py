@@ -1,0 +1,48 @@
+"""Plain records passed between stages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+LABELS = ("hedged", "supported", "overstated")
+KINDS = ("news", "press_release", "journal", "blog", "other")
+CLAIM_TYPES = ("efficacy", "safety", "prevalence", "mechanism", "eligibility", "evidence", "practical")
+DESIGNS = ("observational", "experimental", "animal", "review", "unknown")
+
+
+@dataclass
+class Article:
+    """One article's clean text and metadata; claim offsets index into ``text``."""
+
+    article_id: str
+    text: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    path: str = ""
+    published: str = ""
+    kind: str = "news"
+    story: str = ""
+    meta: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Article":
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Skipped:
+    """An input that could not be processed, with the reason shown to the user."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
