@@ -1,0 +1,489 @@
+"""Which sentences are health claims, and of which type (codebook section 1).
+
+Pure functions on strings and spaCy Spans, so each rule is unit-testable; the
+``claimcheck_claims`` component (pipeline.components) runs them over a whole Doc.
+
+A sentence (or a list item read with its lead-in) is a claim when it
+- is not page furniture: heading, question, byline, navigation, boilerplate, a sentence about
+  the article itself, a call to action or pure advice with nothing to check;
+- asserts something: it has a finite verb or a copula (from the tagger; tags VBD/VBZ/VBP/MD);
+- is about health: a term of ``HEALTH_TERMS`` / ``HEALTH_ACRONYMS`` occurs in it, or it carries a
+  checkable signal (a causal/hedge/booster cue, a number, advice wording) right after a sentence
+  that mentions health (pronoun follow-ups such as "It cut the risk by a third.").
+
+The functions only read token tags and dependencies when the Doc has them, so they also work
+(less precisely) on a cheap pipeline without tagger or parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.lexicon import CAUSAL
+
+# --------------------------------------------------------------------------- health lexicon
+# Written for this project: lower-case words and phrases; plural forms are added automatically.
+HEALTH_TERMS: tuple[str, ...] = (
+    # people and places of care
+    "patient", "doctor", "physician", "nurse", "clinician", "surgeon", "cardiologist",
+    "oncologist", "neurologist", "psychiatrist", "psychologist", "pharmacist", "dentist", "midwife",
+    "gp", "hospital", "clinic", "health", "healthcare", "health care", "medical", "medicine",
+    "clinical", "public health", "mental health",
+    # interventions
+    "drug", "medication", "medicine", "pill", "tablet", "capsule", "dose", "dosage", "prescription",
+    "prescribed", "treatment", "treated", "treating", "therapy", "therapies", "surgery", "surgical",
+    "operation", "transplant", "vaccine", "vaccinated", "vaccination", "immunisation",
+    "immunization", "jab", "booster shot", "flu shot", "antibiotic", "antiviral",
+    "antidepressant", "painkiller", "opioid", "statin", "aspirin", "insulin", "chemotherapy",
+    "radiotherapy", "radiation therapy", "immunotherapy", "gene therapy", "stem cell",
+    "supplement", "vitamin", "probiotic", "placebo", "injection", "infusion", "inhaler",
+    "screening", "mammogram", "colonoscopy", "scan", "mri", "biopsy", "blood test", "diagnosis",
+    "diagnosed", "diagnostic", "rehabilitation", "physiotherapy", "psychotherapy", "counselling",
+    "counseling", "cognitive behavioural therapy", "acupuncture", "homeopathy",
+    # research
+    "trial", "clinical trial", "study", "cohort", "participant", "volunteer", "meta-analysis",
+    "researcher", "epidemiologist", "intervention", "control group", "placebo group",
+    "therapist", "efficacy", "effective", "ineffective", "benefit", "beneficial", "outcome",
+    # outcomes and risks
+    "disease", "illness", "disorder", "syndrome", "condition", "symptom", "side effect",
+    "adverse event", "complication", "risk", "mortality", "morbidity", "death", "died", "die",
+    "dying", "deaths", "fatal", "survival", "survive", "survived", "life expectancy", "lifespan",
+    "recovery", "remission", "relapse", "hospitalisation", "hospitalization", "admission",
+    "pain", "fatigue", "sleep", "insomnia", "inflammation", "infection", "infected", "immune",
+    "immunity", "overdose", "addiction", "disability", "frailty", "fracture", "injury",
+    "wellbeing", "well-being", "quality of life", "suicide", "suicidal", "self-harm", "mental",
+    "psychological", "psychiatric", "stress", "loneliness", "ageing", "aging", "older adults",
+    "disabled", "longevity", "healthy", "unhealthy", "illnesses", "sick", "ill",
+    # conditions
+    "cancer", "tumour", "tumor", "leukaemia", "leukemia", "lymphoma", "melanoma", "breast cancer",
+    "prostate", "colorectal", "ovarian", "diabetes", "diabetic", "obesity", "obese", "overweight",
+    "dementia", "alzheimer", "alzheimer's", "parkinson", "parkinson's", "stroke", "heart",
+    "cardiac", "cardiovascular", "heart attack", "heart disease", "heart failure", "blood pressure",
+    "hypertension", "cholesterol", "artery", "arteries", "blood", "blood sugar", "glucose",
+    "kidney", "liver", "lung", "brain", "bone", "osteoporosis", "arthritis", "asthma", "allergy",
+    "allergies", "eczema", "psoriasis", "migraine", "headache", "depression", "depressive",
+    "anxiety", "schizophrenia", "bipolar", "autism", "adhd", "epilepsy", "seizure",
+    "multiple sclerosis", "hiv", "aids", "hepatitis", "flu", "influenza", "covid", "covid-19",
+    "coronavirus", "virus", "viral", "bacteria", "bacterial", "measles", "malaria",
+    "tuberculosis", "pneumonia", "sepsis", "pregnancy", "pregnant", "miscarriage", "preterm",
+    "birth weight", "fertility", "infertility", "ivf", "menopause", "concussion", "skin",
+    "gut", "microbiome", "cognitive", "cognition", "memory loss", "vision", "hearing loss",
+    "chronic", "acute", "pandemic", "epidemic", "outbreak",
+    # biology (mechanism claims)
+    "gene", "genetic", "dna", "protein", "cell", "receptor", "enzyme", "hormone", "oestrogen",
+    "estrogen", "testosterone", "antibody", "antibodies", "neuron", "molecule", "metabolism",
+    "biomarker", "mutation",
+    # lifestyle exposures common in health news
+    "diet", "dietary", "nutrition", "calorie", "exercise", "physical activity", "smoking",
+    "smoker", "alcohol", "obesity", "weight loss", "bmi", "caffeine", "coffee", "sugar", "salt",
+    "sodium", "red meat", "processed meat", "fibre", "fiber", "vegetables", "fruit", "omega-3",
+    "fish oil", "e-cigarette", "vaping",
+    # units
+    "mmhg", "mg/dl", "mmol/l", "mg",
+)
+# case-sensitive acronyms (would collide with ordinary words in lower case)
+HEALTH_ACRONYMS: tuple[str, ...] = (
+    "FDA", "NHS", "CDC", "WHO", "NICE", "NIH", "EMA", "MHRA", "HIV", "AIDS", "COPD", "ADHD", "MRI",
+    "IVF", "GP", "GPs", "BMI", "DNA", "RNA", "COVID", "ICU", "A&E", "ER", "PTSD", "IBS", "CT",
+    "LDL", "HDL", "HPV", "RSV", "MS", "ALS", "CBT",
+)
+
+# medical word shapes not in the list: arthritis, fibrosis, carcinoma, anaemia, cardiotoxicity...
+_MEDICAL_WORD = re.compile(
+    r"\b(?:[a-z]{3,}(?:itis|osis|oses|omas?|aemia|emia|toxicity|pathy|pathies|ectomy|ectomies|otomy|"
+    r"plasty|scopy|therapy|therapies|ologist|ologists|iatric|iatrist|vascular|viral|virus|"
+    r"vaccine|cillin|mycin|statin|olol|pril|sartan|mab|nib|zumab|ximab|azole|vir)|"
+    r"(?:cardio|neuro|onco|immuno|gastro|derma|hepat|nephr|pulmon|endocrin|gyn|obstetr|paediatr|"
+    r"pediatr|psych|patho|pharma)[a-z]+)\b", re.I)
+_HEALTH_EXTRA = re.compile(r"\bhot flash(?:es)?\b|\bhot flush(?:es)?\b|\bsymptoms?\b", re.I)
+
+
+def has_medical_word(text: str) -> bool:
+    """A medical-looking word (by affix) that the compact term list lacks."""
+    return _MEDICAL_WORD.search(text) is not None or _HEALTH_EXTRA.search(text) is not None
+
+
+# --------------------------------------------------------------------------- token level
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+BULLETS = ("- ", "• ", "* ", "– ")
+_FINAL_PUNCT = ".!?…"
+_CLOSERS = "\"'”’)]»"
+# imperative verbs of calls to action / advice with nothing to check
+CTA_VERBS = frozenset({
+    "talk", "speak", "ask", "consult", "see", "contact", "call", "visit", "sign", "subscribe",
+    "click", "follow", "share", "download", "join", "register", "learn", "find", "read", "check",
+    "email", "e-mail", "tell", "let", "donate", "watch", "listen", "discuss", "seek", "get",
+    "go", "keep", "remember", "note", "look", "stay", "make", "try", "consider", "book", "head",
+    "like", "comment", "send", "support", "explore", "discover", "scroll", "buy", "shop", "order",
+    "tap", "enter", "submit", "write", "use", "do", "don't", "please",
+})
+
+_FALLBACK_FINITE = re.compile(
+    r"\b(is|are|was|were|has|have|had|does|do|did|may|might|can|could|will|would|should|must|"
+    r"shall|'s|'re|'ve|\w+(?:ed|es|s))\b", re.I)
+
+# --------------------------------------------------------------------------- furniture patterns
+_BYLINE = re.compile(
+    r"^(?:(?:written|reported|reviewed|medically reviewed|fact[- ]checked|edited|words|interview|"
+    r"compiled|produced)\s+by\b|by\s+(?-i:[A-Z])[\w.'’-]*(?:\s+(?:(?-i:[A-Z])[\w.'’-]*|de|van|von|"
+    r"and|&)){0,5}\s*(?:$|[,|•·–-]|\bfor\b|\bin\b))"
+    r"|^(?:photos?|photograph|image|picture|illustration|credit|source|video|graphic|caption|"
+    r"pictured|above|below|top|main image|file photo)\s*(?::|by\b|credit\b|[-–|])"
+    r"|^(?:published|updated|last updated|posted|first published|last reviewed|modified|"
+    r"originally published)\b"
+    r"|\b(?:getty images|shutterstock|istock|alamy|ap photo|afp via|reuters/|pa wire|"
+    r"science photo library)\b",
+    re.I)
+_BOILERPLATE = re.compile(
+    r"all rights reserved|©|\bcopyright\s+(?:©\s*)?\d{4}|\bcookies?\b.*\b(?:policy|consent|accept|"
+    r"settings|use)\b|\bprivacy (?:policy|notice|settings)\b|\bterms (?:of (?:use|service)|and "
+    r"conditions)\b|^advertisement\b|\bsponsored (?:content|by)\b|\baffiliate (?:links?|commission)\b"
+    r"|\bskip to (?:main )?content\b|\bsign up (?:for|to) (?:our|the|my) (?:\w+ )?(?:newsletter|"
+    r"email|alerts|updates)|\bsubscribe (?:to (?:our|the)|now|today|here|for)\b|\bnewsletter\b"
+    r"|\bfollow us\b|\bshare (?:this|on|via)\b|\bclick here\b|\bread (?:more|next|the full|"
+    r"the latest)\b|\brelated (?:articles?|stories|content|links|reading|topics)\b|\bmost "
+    r"(?:popular|read|viewed|shared)\b|\bcomments?\s*\(\d+\)|^\d+\s+(?:comments?|shares?|replies)\b"
+    r"|\b(?:leave|post|add|view|show) (?:a |all )?comments?\b|\bback to top\b|\bdownload (?:the|our) app\b"
+    r"|^about (?:the )?[A-Z][\w&.-]*(?: (?:of |for |and )?[A-Z][\w&.-]*)*\s*:?\s*$|^[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,6} (?:is|are) (?:a|an|the|one of the) "
+    r"(?:[\w-]+ ){0,5}(?:association|society|organi[sz]ation|company|charity|foundation|institute|"
+    r"journal|non-?profit|network|membership|publisher|firm|agency|corporation|provider|leader)\b"
+    r"|\bsupport (?:our|independent) journalism\b|\bthis (?:content|story) is (?:supported|"
+    r"funded|produced) by\b|\bwe (?:use|may earn|receive)\b.{0,40}\b(?:cookies|commission)\b",
+    re.I)
+_ABOUT_ARTICLE = re.compile(
+    r"\b(?:this|our) (?:article|story|post|piece|page|website|site|newsletter|podcast|video|"
+    r"column|blog|feature|explainer|guide|episode)\b"
+    r"|^(?:editor'?s note|correction|clarification|update|updated|note)\s*:"
+    r"|\b(?:an )?(?:earlier|previous) version of this\b"
+    r"|\bnot (?:a substitute for|intended (?:as|to be|to replace)) (?:professional )?(?:medical )?advice\b"
+    r"|\bfor (?:general )?informational purposes\b|\bdoes not (?:provide|constitute) medical advice\b",
+    re.I)
+_NAVIGATION = re.compile(r"(?:\s[|›»>/•·]\s\S.*){2,}|^(?:home|menu|search|log ?in|sign ?in|"
+                         r"register|next|previous|back|more|share|print|email)$", re.I)
+_CTA_START = re.compile(
+    r"^(?:please |now |so |and |then )?(?:talk|speak|ask|consult|contact|call|visit|sign up|"
+    r"subscribe|click|follow|share|download|join|register|learn more|find out|read|check out|"
+    r"email|tell us|let us know|donate|watch|listen|see (?:your|a|the) (?:doctor|gp|pharmacist|"
+    r"nurse|dentist)|get in touch|seek (?:medical )?(?:help|advice|care)|for more information|"
+    r"to learn more|to find out|if you (?:or someone|have (?:any )?(?:questions|concerns)|are "
+    r"(?:worried|concerned)|think|need|notice|experience))\b",
+    re.I)
+_QUESTION_END = re.compile(r"\?[\"'”’)\]]*\s*$")
+_ADVICE = re.compile(r"\b(?:should|must|ought to|need to|needs to|it is important to|it's "
+                     r"important to|make sure|recommend\w*|advis\w+)\b", re.I)
+_NUMBERISH = re.compile(
+    r"\d|\bper ?cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten) in \w+|\bhalf\b|"
+    r"\btwice\b|\bdoubled?\b|\btimes\b|\bthird\b|\bquarter\b", re.I)
+_CORRELATIONAL = re.compile(
+    r"\b(?:associated with|association|linked (?:to|with)|link between|tied to|correlat\w+|"
+    r"more likely|less likely|higher risk|lower risk|greater risk|higher rates?|lower rates?|"
+    r"predict\w*|related to|risk factor)\b", re.I)
+# lead-ins that end before their object: "Patients reported:", "Symptoms include the following:"
+_VAGUE_END = frozenset({
+    "following", "follows", "these", "this", "things", "reasons", "ways", "factors", "steps",
+    "tips", "points", "questions", "details", "examples", "items", "areas", "options", "below",
+    "here", "include", "includes", "including", "are", "were", "is", "was", "as", "like",
+    "such", "said", "says", "say", "added", "explained", "wrote", "found", "reported", "showed",
+})
+
+
+# --------------------------------------------------------------------------- helpers on text
+def strip_bullet(text: str) -> tuple[str, int]:
+    """(item text, chars removed) for a list-item line; (text, 0) for anything else."""
+    stripped = text.lstrip(" \t")
+    for bullet in BULLETS:
+        if stripped.startswith(bullet):
+            cut = len(text) - len(stripped) + len(bullet)
+            rest = text[cut:]
+            inner = len(rest) - len(rest.lstrip(" \t"))
+            return rest.lstrip(" \t"), cut + inner
+    return text, 0
+
+
+def is_list_line(line: str) -> bool:
+    """True for a list-item line ("- " start; also "• ", "* ", "– ")."""
+    return strip_bullet(line)[1] > 0
+
+
+def final_punct(text: str) -> str:
+    """The sentence's closing punctuation mark (quotes and brackets skipped), or ""."""
+    t = text.rstrip().rstrip(_CLOSERS).rstrip()
+    return t[-1] if t and t[-1] in _FINAL_PUNCT + ":;" else ""
+
+
+def is_question(text: str) -> bool:
+    return _QUESTION_END.search(text) is not None
+
+
+def is_title_case(text: str) -> bool:
+    """Most content words capitalised ("New Pill Halves Heart Attack Risk")."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text)]
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    if len(content) < 3:
+        return False
+    caps = sum(1 for w in content if w[0].isupper())
+    return caps / len(content) >= 0.8
+
+
+_SMALL_WORDS = frozenset("a an the and or but nor of in on at to for with by from as vs via into "
+                         "over than per is are be its it".split())
+
+
+def is_heading(text: str, *, whole_line: bool, max_words: int = 20) -> bool:
+    """A heading: a line of its own without final punctuation that is short or in Title Case."""
+    if not whole_line:
+        return False
+    if final_punct(text) in (".", "!", "?", "…", ":"):
+        return False
+    n = len(text.split())
+    return n <= max_words or is_title_case(text)
+
+
+def is_byline(text: str) -> bool:
+    return len(text.split()) <= 25 and _BYLINE.search(text.strip()) is not None
+
+
+def is_boilerplate(text: str) -> bool:
+    return _BOILERPLATE.search(text) is not None or _NAVIGATION.search(text.strip()) is not None
+
+
+def is_about_article(text: str) -> bool:
+    return _ABOUT_ARTICLE.search(text) is not None
+
+
+def has_number(text: str) -> bool:
+    """A number worth checking (percentages, counts, fractions, units; not years or dates)."""
+    if _NUMBERISH.search(text) is None:
+        return False
+    from pipeline.numbers import find_numbers
+
+    return bool(find_numbers(text))
+
+
+def has_advice(text: str) -> bool:
+    return _ADVICE.search(text) is not None
+
+
+def has_correlational(text: str) -> bool:
+    return _CORRELATIONAL.search(text) is not None
+
+
+# --------------------------------------------------------------------------- rules on spans
+def _tagged(span) -> bool:
+    return span.doc.has_annotation("TAG")
+
+
+def _parsed(span) -> bool:
+    return span.doc.has_annotation("DEP")
+
+
+def has_assertion(span) -> bool:
+    """A finite verb or copula (VBD/VBZ/VBP/MD); a word-level guess without a tagger."""
+    if _tagged(span):
+        return any(t.tag_ in FINITE_TAGS for t in span)
+    return _FALLBACK_FINITE.search(span.text) is not None
+
+
+def is_imperative(span) -> bool:
+    """The main verb is a bare VB with no subject and no modal ("Talk to your doctor.")."""
+    if not _tagged(span):
+        return False
+    if _parsed(span):
+        root = span.root
+        if root.tag_ != "VB":
+            return False
+        for child in root.children:
+            if child.dep_ in SUBJECT_DEPS or (child.dep_ == "aux" and child.tag_ in ("MD", "TO")):
+                return False
+        return True
+    first = next((t for t in span if not (t.is_punct or t.is_space)), None)
+    return first is not None and first.tag_ == "VB"
+
+
+def is_call_to_action(span) -> bool:
+    """Calls to action and advice with nothing to check: "Talk to your doctor.",
+    "Sign up for our newsletter", "You should ask your pharmacist."."""
+    text = span.text.strip().lstrip("\"'“‘(")
+    if _CTA_START.search(text):
+        return True
+    if not _tagged(span):
+        return False
+    if _parsed(span):
+        root = span.root
+        if root.tag_.startswith("VB") and root.lower_ in CTA_VERBS:
+            # imperative, or "you should/need to <cta verb>"
+            if is_imperative(span):
+                return True
+            subj = [c for c in root.children if c.dep_ in SUBJECT_DEPS]
+            modal = any(c.dep_ == "aux" and c.lower_ in ("should", "must", "can", "could") for c in root.children)
+            if modal and subj and subj[0].lower_ == "you":
+                return True
+        return False
+    return False
+
+
+def lead_in_asserts(span) -> bool:
+    """A lead-in ending with ":" that is complete on its own (codebook rule 8): it must not end
+    on a verb, preposition, determiner or a vague word ("Side effects included:",
+    "Patients reported:", "Here are the main findings:")."""
+    toks = [t for t in span if not (t.is_space or t.is_punct)]
+    if len(toks) < 3:
+        return False
+    last = toks[-1]
+    if last.lower_ in _VAGUE_END:
+        return False
+    if toks[0].lower_ in ("here", "these", "this", "they", "below"):
+        return False
+    if _tagged(span) and (last.tag_.startswith("VB") or last.tag_ in ("IN", "TO", "DT", "MD", "WDT", "CC", "PRP", "RP")):
+        return False
+    return True
+
+
+def non_claim_reason(span, *, whole_line: bool, is_item: bool = False) -> str | None:
+    """Why this sentence (or list item) is page furniture rather than a possible claim, or None.
+
+    Reasons: empty, question, heading, byline, boilerplate, about_article, call_to_action.
+    """
+    text = span.text.strip()
+    if not any(ch.isalpha() for ch in text):
+        return "empty"
+    if is_question(text):
+        return "question"
+    if is_byline(text):
+        return "byline"
+    if is_boilerplate(text):
+        return "boilerplate"
+    if not is_item and is_heading(text, whole_line=whole_line):
+        return "heading"
+    if is_about_article(text):
+        return "about_article"
+    if is_call_to_action(span):
+        return "call_to_action"
+    return None
+
+
+# --------------------------------------------------------------------------- claim type
+_R = lambda pattern: re.compile(pattern, re.I)  # noqa: E731
+
+_EVIDENCE_STRONG = _R(
+    r"\b(?:only|just|few|no|not many|several|two|three|a handful of|a couple of|a few) (?:\w+ ){0,2}"
+    r"(?:trials|studies|studied)\b(?! (?:show|showed|shown|found|find|suggest)\w*)"
+    r"|\b(?:the |this |that |such |current |available |existing |scientific |clinical )?evidence "
+    r"(?:is|was|remains|for|base|on|from|behind|so far|to date|has been)\b"
+    r"|\b(?:limited|weak|strong|good|mixed|conflicting|little|no|insufficient|robust|growing|"
+    r"high-quality|low-quality) evidence\b"
+    r"|\b(?:more|further|larger|longer|additional|bigger) (?:\w+ )?(?:research|studies|trials|data)"
+    r" (?:is|are|will be)? ?(?:needed|required|necessary|under ?way|planned)\b"
+    r"|\b(?:has|have|had) (?:not )?(?:yet )?been (?:tested|studied|trialled|trialed|evaluated|"
+    r"replicated|peer[- ]reviewed)\b|\bpeer[- ]review\w*\b|\bnot (?:yet )?(?:been )?published\b"
+    r"|\b(?:studies|trials|research) (?:have|has) (?:been )?(?:tested|examined|looked|assessed|"
+    r"evaluated|studied|focused|produced|yielded|reported mixed|been (?:small|limited|mixed))\b"
+    r"|\b(?:results|findings|data) (?:are|were|have been|remain) (?:mixed|inconsistent|conflicting|"
+    r"preliminary|limited|inconclusive|sparse|scarce|lacking|still emerging|emerging)\b"
+    r"|\bneed(?:s)? to (?:study|studies|look at|research) more\b|\bmore (?:cases|studies|research|data) "
+    r"(?:is |are )?needed\b"
+    r"|\b(?:needs?|has|have) to be (?:replicated|duplicated|confirmed|repeated|verified|validated)\b"
+    r"|\bunder ?way\b|\bthe (?:study|trial) (?:was|is) (?:small|limited|short|observational|"
+    r"funded|published|not designed)\b")
+_SAFETY = _R(
+    r"\bside[- ]effects?\b|\badverse (?:events?|effects?|reactions?|outcomes?)\b|\bharms?\b|"
+    r"\bharmful\b|\bunsafe\b|\bsafe(?:ty|ly|r|st)?\b|\btoxic(?:ity)?\b|\bbleed(?:ing|s)?\b|"
+    r"\bhaemorrhag\w*|\bhemorrhag\w*|\bcomplications?\b|\btolera(?:ted|bility|ble)\b|"
+    r"\boverdos\w+|\ballergic reactions?\b|\banaphyla\w+|\bdrug interactions?\b|"
+    r"\binteract(?:s|ed)? (?:badly )?with (?:other |some |certain )?(?:drugs|medications|medicines|alcohol)\b|"
+    r"\b(?:risks?|dangers?) of (?:the )?(?:drug|treatment|procedure|surgery|vaccine|therapy|"
+    r"medication|pill|operation|supplement)\b|\bdangerous\b|\bwarning\b|\bblack box\b|"
+    r"\brecall(?:ed)?\b|\bwithdrawn from the market\b|\bnausea\b|\bdizziness\b|\bdrowsiness\b|"
+    r"\brash(?:es)?\b|\baddictive\b|\bdependence\b|\bwithdrawal symptoms\b")
+_PRACTICAL_STRONG = _R(
+    r"\bcosts?\b|\bcosting\b|\bprice[sd]?\b|\bpricing\b|\bexpensive\b|\bcheap(?:er)?\b|"
+    r"\baffordab\w+|\bafford\b|\binsur(?:ed|ance|ers?|e)\b|\bcovered by\b|\breimburs\w+|"
+    r"[$£€]\s?\d|\b\d[\d,.]* (?:dollars|pounds|euros)\b|\bout[- ]of[- ]pocket\b|\bco-?pay\w*|"
+    r"\bper (?:month|year|dose|session|course)\b|\bfree of charge\b")
+_PREVALENCE = _R(
+    r"\baffect(?:s|ed|ing)? (?:about |around |roughly |nearly |almost |some |an estimated |more than |"
+    r"over |up to |at least )?(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|half|a third|"
+    r"a quarter|millions|thousands|hundreds|many|most)\b"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) in (?:every )?(?:\w+ )?"
+    r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|a hundred|hundred|a thousand|"
+    r"\d[\d,]*)\b"
+    r"|\bpreval\w+|\bincidence\b|\b(?:diagnosed|affected|infected) (?:each|every|per|a) (?:year|day)\b"
+    r"|\b(?:most|more|less|very|fairly|relatively|increasingly) (?:common|rare|widespread)\b"
+    r"|\bleading cause\b|\bcommonest\b|\bbiggest killer\b|\b(?:million|billion|thousand) "
+    r"(?:people|adults|children|women|men|americans|britons|cases|deaths)\b"
+    r"|\b\d[\d.,]*\s?(?:%|per ?cent|percent) of (?:all |the )?(?:adults|people|women|men|children|"
+    r"americans|britons|the population|population|us adults|uk adults|those aged|over-\d+s)\b"
+    r"|\b(?:cases|rates?) (?:of \w+ )?(?:have|has) (?:risen|fallen|increased|decreased|doubled|"
+    r"tripled|dropped|climbed)\b|\b(?:live|living) with\b|\bsuffer(?:s)? from\b")
+_ELIGIBILITY = _R(
+    r"\beligib\w+|\bqualif(?:y|ies|ied)\b|\boffered (?:only )?to\b|\bonly (?:be )?(?:offered|given|"
+    r"available|prescribed|approved|suitable) (?:to|for|in)\b|\bonly (?:for|to) (?:patients|people|"
+    r"those|women|men|adults|children)\b|\b(?:approved|licensed|indicated|recommended|reserved|"
+    r"suitable|unsuitable|cleared|authori[sz]ed) (?:only )?(?:for|to treat|in|by the)\b|"
+    r"\bcandidates? for\b|\bcriteria\b|\b(?:should|must|can) (?:not |only )?(?:be )?(?:get|receive|"
+    r"given|offered|screened|vaccinated|prescribed|treated|tested|take|avoid)\b|\bguidelines? "
+    r"(?:recommend|say|advise|suggest)\w*\b|\bnot (?:recommended|suitable|approved) for\b"
+    r"|\bwho (?:have|has|had) (?:already )?(?:failed|not responded|tried)\b")
+_MECHANISM = _R(
+    r"\breceptors?\b|\bgenes?\b|\bgenetic(?:ally)?\b|\bproteins?\b|(?<!cancer )(?<!tumour )"
+    r"(?<!tumor )(?<!stem )\bcells?\b|\bpathways?\b|\bblock(?:s|ed|ing)?\b|\binhibit\w*|"
+    r"\benzymes?\b|\bmolecul\w+|\bhormones?\b|\bantibod\w+|\bneurons?\b|\bmechanism\w*|"
+    r"\bworks by\b|\bby (?:blocking|targeting|boosting|reducing|increasing|activating|"
+    r"stimulating|triggering|binding)\b|\bbinds?\b|\bsignal(?:s|ling|ing)\b|\bmutations?\b|"
+    r"\bDNA\b|\bimmune (?:system|response|cells)\b|\bbrain (?:region|area|cells|chemical)s?\b|"
+    r"\bneurotransmitter\w*|\bmetaboli[sz]\w+|\bactivat(?:es|ed|ing)\b|\btrigger(?:s|ed)?\b|"
+    r"\bcaused by\b|\bthe cause of\b|\bis thought to involve\b|\binflammat\w+")
+_PRACTICAL_WEAK = _R(
+    r"\bavailab\w+|\bsessions?\b|\bhours?\b|\bminutes?\b|\bappointments?\b|\bwaiting (?:list|times?)\b"
+    r"|\bover[- ]the[- ]counter\b|\bprescription[- ]only\b|\bonce (?:a|per|every) (?:day|week|month)\b"
+    r"|\btwice (?:a|per) (?:day|week)\b|\b(?:is|are) (?:given|taken|injected|administered|infused|"
+    r"delivered|performed|done|carried out) (?:as|by|via|through|under|once|twice|every|in)\b"
+    r"|\b(?:takes?|lasts?) (?:about |around |up to )?(?:\d+|a few|several|an?) (?:minutes?|hours?|"
+    r"days?|weeks?|months?)\b|\bcourse of\b|\bclinics?\b|\bpharmac\w+")
+_EVIDENCE_WEAK = _R(r"\bevidence\b|\bstudies have\b|\btrials have\b|\bresearch (?:has|is|remains)\b")
+
+TYPE_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("evidence", _EVIDENCE_STRONG),
+    ("safety", _SAFETY),
+    ("practical", _PRACTICAL_STRONG),
+    ("prevalence", _PREVALENCE),
+    ("eligibility", _ELIGIBILITY),
+    ("mechanism", _MECHANISM),
+    ("practical", _PRACTICAL_WEAK),
+    ("evidence", _EVIDENCE_WEAK),
+)
+
+
+_WEAK_RULES = frozenset({id(_PRACTICAL_WEAK), id(_EVIDENCE_WEAK)})
+_CAUSAL_WORDS = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(CAUSAL, key=len, reverse=True))
+                           + r")\b", re.I)
+
+
+def claim_type(text: str, *, causal: bool | None = None) -> str:
+    """The claim's type by keyword rules, first match wins in this order: evidence (explicit
+    statements about the evidence), safety, practical (money), prevalence, eligibility,
+    mechanism, practical (availability, time, procedure), evidence (weak), else efficacy.
+
+    The two weak rules are skipped when the claim has a causal cue ("a 15-minute walk lowered
+    blood sugar" is efficacy); ``causal`` None means: look for causal words in ``text``."""
+    for name, pattern in TYPE_RULES:
+        if id(pattern) in _WEAK_RULES:
+            if causal is None:
+                causal = _CAUSAL_WORDS.search(text) is not None
+            if causal:
+                continue
+        if pattern.search(text):
+            return name
+    return "efficacy"
+
+
+def plural_forms(term: str) -> tuple[str, ...]:
+    """The term and a simple English plural of its last word."""
+    if not term or not term[-1].isalpha() or term.endswith(("s", "ed", "ing", "al", "ic", "ous", "ive")):
+        return (term,)
+    if term.endswith("y") and term[-2:-1] not in "aeiou":
+        return (term, term[:-1] + "ies")
+    if term.endswith(("sh", "ch", "x", "z")):
+        return (term, term + "es")
+    return (term, term + "s")

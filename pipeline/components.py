@@ -1,0 +1,309 @@
+"""spaCy components of claimcheck, registered with ``@Language.factory``.
+
+Imported only by pipeline.nlp (which imports spaCy). Nothing runs at import time except the
+decorators; matchers are built when a component is created.
+
+- ``claimcheck_paragraphs`` (before the parser/senter): a sentence starts after every token that
+  contains a line break, so sentences never cross paragraphs, headings or list items; the token
+  after a list bullet or an opening quote at a line start never starts a sentence.
+- ``claimcheck_cues``: cue words of pipeline.lexicon.CUE_SETS -> ``doc.spans["cues"]`` with labels
+  hedge, booster, attribution, causal.
+- ``claimcheck_claims``: claim sentences and list items -> ``doc.spans["claims"]`` (label = claim
+  type); rejected sentences -> ``doc.spans["claims_rejected"]`` (label = reason). Span extensions
+  (plain ints, so Docs stay serialisable):
+  ``span._.cc_item`` (bool): a list item; ``span._.cc_lead_in`` ((start_char, end_char) or None);
+  ``span._.cc_context`` ((start_char, end_char) of the context sentence or None).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+import numpy as np
+from spacy.attrs import IS_QUOTE, IS_SPACE
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline import claim_rules as rules
+from pipeline.lexicon import CUE_SETS
+
+CUE_LABELS = ("hedge", "booster", "attribution", "causal")
+_OPENERS = frozenset("\"'“‘([«-–•*")
+_OPENING_QUOTES = frozenset("“‘«„")
+_SENT_END = frozenset({".", "!", "?", "…", "...", "!?", "?!"})
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+
+
+def ensure_extensions() -> None:
+    """Register the Span extensions used by the claims component (idempotent)."""
+    for name, default in (("cc_item", False), ("cc_lead_in", None), ("cc_context", None)):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=default)
+
+
+# --------------------------------------------------------------------------- paragraphs
+@Language.factory("claimcheck_paragraphs")
+def make_paragraphs(nlp: Language, name: str):
+    return ParagraphBreaker()
+
+
+class ParagraphBreaker:
+    """Force sentence starts after line breaks (run before the parser or senter)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n < 2:
+            return doc
+        flags = doc.to_array([IS_SPACE, IS_QUOTE])
+        # a closing quote glued to the end of a sentence stays with that sentence
+        for i in np.flatnonzero(flags[:, 1]).tolist():
+            if i == 0 or doc[i].text in _OPENING_QUOTES:
+                continue
+            prev = doc[i - 1]
+            if prev.text in _SENT_END and not prev.whitespace_:
+                doc[i].is_sent_start = False
+        spaces = np.flatnonzero(flags[:, 0])
+        for i in spaces.tolist():
+            tok = doc[i]
+            if "\n" not in tok.text or i + 1 >= n:
+                continue
+            nxt = doc[i + 1]
+            if nxt.is_space:
+                continue
+            nxt.is_sent_start = True
+            # keep a bullet or an opening quote with the words that follow it
+            if nxt.text in _OPENERS and i + 2 < n and not doc[i + 2].is_space:
+                doc[i + 2].is_sent_start = False
+        return doc
+
+
+# --------------------------------------------------------------------------- cues
+@Language.factory("claimcheck_cues")
+def make_cues(nlp: Language, name: str):
+    return CueMarker(nlp)
+
+
+class CueMarker:
+    """PhraseMatcher (LOWER) over the cue lexicon, then sanity filters and overlap resolution:
+    within a label the longest match wins; a cue inside a longer cue of another label is dropped
+    ("established" inside "not yet established")."""
+
+    def __init__(self, nlp: Language):
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for label in CUE_LABELS:
+            phrases = sorted(set(CUE_SETS[label]))
+            self.matcher.add(label, [nlp.make_doc(p) for p in phrases])
+        self.label_ids = {nlp.vocab.strings[label]: label for label in CUE_LABELS}
+
+    def __call__(self, doc: Doc) -> Doc:
+        by_label: dict[str, list[Span]] = {label: [] for label in CUE_LABELS}
+        for match_id, start, end in self.matcher(doc):
+            label = self.label_ids[match_id]
+            span = Span(doc, start, end, label=label)
+            if cue_is_valid(span, label):
+                by_label[label].append(span)
+        kept: list[Span] = []
+        for label in CUE_LABELS:
+            kept.extend(filter_spans(by_label[label]))
+        kept.sort(key=lambda s: (s.start, -len(s)))
+        final: list[Span] = []
+        active: list[Span] = []  # kept cues that may still contain the next one
+        for span in kept:
+            active = [o for o in active if o.end > span.start]
+            if any(o.label != span.label and o.end >= span.end and len(o) > len(span) for o in active):
+                continue
+            final.append(span)
+            active.append(span)
+        doc.spans["cues"] = final
+        return doc
+
+
+_MONTH_CONTEXT = re.compile(r"^\d|^(?:of|this|last|next|in|early|late|mid|until|since|from|on|by)$", re.I)
+
+
+def cue_is_valid(span: Span, label: str) -> bool:
+    """Drop obvious false cues: "May" the month, "might" the noun, "more likely" (correlational,
+    not a hedge), "experimental group/study", causal verbs used as adjectives or nouns
+    ("increased risk", "a cut"), "reported" as a modifier."""
+    doc = span.doc
+    first = span[0]
+    low = first.lower_
+    tagged = doc.has_annotation("TAG")
+    prev = doc[span.start - 1] if span.start > 0 else None
+    nxt = doc[span.end] if span.end < len(doc) else None
+    if label == "hedge":
+        if low in ("may", "might", "could") and len(span) == 1:
+            if tagged:
+                return first.tag_ == "MD"
+            if first.text == "May" and ((nxt is not None and nxt.like_num) or (prev is not None and (
+                    prev.like_num or _MONTH_CONTEXT.match(prev.text)))):
+                return False
+            return True
+        if low == "likely" and prev is not None and prev.lower_ in ("more", "less", "as", "equally"):
+            return False
+        if low == "unlikely" and prev is not None and prev.lower_ in ("more", "less"):
+            return False
+        if low == "experimental" and len(span) == 1 and nxt is not None and nxt.lower_ in (
+                "study", "studies", "group", "groups", "arm", "arms", "design", "data", "evidence",
+                "research", "conditions", "setting", "model", "models", "animals", "mice"):
+            return False
+        return True
+    if label == "causal":
+        if tagged and not first.tag_.startswith("VB"):
+            return False
+        if doc.has_annotation("DEP") and len(span) == 1 and first.dep_ in ("amod", "compound"):
+            return False
+        return True
+    if label == "attribution":
+        if doc.has_annotation("DEP") and first.dep_ == "amod":
+            return False
+        return True
+    return True
+
+
+# --------------------------------------------------------------------------- claims
+@Language.factory("claimcheck_claims")
+def make_claims(nlp: Language, name: str):
+    ensure_extensions()
+    return ClaimFinder(nlp)
+
+
+class ClaimFinder:
+    """Sentences and list items that are health claims -> ``doc.spans["claims"]``."""
+
+    def __init__(self, nlp: Language):
+        self.health = PhraseMatcher(nlp.vocab, attr="LOWER")
+        terms = sorted({form for term in rules.HEALTH_TERMS for form in rules.plural_forms(term)})
+        self.health.add("HEALTH", [nlp.make_doc(t) for t in terms])
+        self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.acronyms.add("HEALTH", [nlp.make_doc(t) for t in rules.HEALTH_ACRONYMS])
+
+    # -- per doc
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        units = self._units(doc)
+        if not units:
+            doc.spans["claims"] = []
+            doc.spans["claims_rejected"] = []
+            return doc
+        health_starts = sorted(
+            [s for _, s, _ in self.health(doc)] + [s for _, s, _ in self.acronyms(doc)])
+        cues = doc.spans["cues"] if "cues" in doc.spans else []
+        cue_starts = [c.start for c in cues]
+
+        def health_hits(span: Span) -> int:
+            return bisect_left(health_starts, span.end) - bisect_left(health_starts, span.start)
+
+        def cue_labels(span: Span) -> set:
+            lo, hi = bisect_left(cue_starts, span.start), bisect_left(cue_starts, span.end)
+            return {cues[i].label_ for i in range(lo, hi)}
+
+        claims: list[Span] = []
+        rejected: list[Span] = []
+        context: dict[tuple[int, int], tuple[int, int] | None] = {}
+        lead_ins: dict[tuple[int, int], tuple[int, int] | None] = {}
+        prev_unit = None
+        prev_health = 0
+        recent = (0, 0)
+        lead_in = None  # the current list's lead-in unit
+        for unit in units:
+            span, is_item, whole_line, line_end_colon = unit
+            hits = health_hits(span)
+            if is_item:
+                lead = lead_in
+            else:
+                lead = None
+                lead_in = span if line_end_colon else None
+            # context: the lead-in of an item, else the previous sentence in the same paragraph
+            ctx = None
+            if lead is not None:
+                ctx = lead
+            elif prev_unit is not None and not _BLANK_LINE.search(text, prev_unit.end_char, span.start_char):
+                ctx = prev_unit
+            reason = rules.non_claim_reason(span, whole_line=whole_line, is_item=is_item)
+            if reason is None:
+                reason = self._judge(span, lead, hits, health_hits(lead) if lead is not None else 0,
+                                     prev_health, cue_labels, line_end_colon and not is_item)
+            if reason is None:
+                claim_text = (lead.text.strip() + " " + span.text) if lead is not None else span.text
+                causal = "causal" in cue_labels(span) or (lead is not None and "causal" in cue_labels(lead))
+                claim = Span(doc, span.start, span.end, label=rules.claim_type(claim_text, causal=causal))
+                claims.append(claim)
+                key = (claim.start_char, claim.end_char)
+                context[key] = (ctx.start_char, ctx.end_char) if ctx is not None else None
+                lead_ins[key] = (lead.start_char, lead.end_char) if lead is not None else None
+            else:
+                rejected.append(Span(doc, span.start, span.end, label=reason))
+            prev_unit = span
+            # health mentions in the last two sentences (for pronoun follow-ups)
+            recent = (recent[1], hits + (health_hits(lead) if lead is not None else 0))
+            prev_health = recent[0] + recent[1]
+        doc.spans["claims"] = claims
+        doc.spans["claims_rejected"] = rejected
+        for claim in claims:
+            key = (claim.start_char, claim.end_char)
+            claim._.cc_item = lead_ins[key] is not None or _is_item_span(text, claim)
+            claim._.cc_lead_in = lead_ins[key]
+            claim._.cc_context = context[key]
+        return doc
+
+    @staticmethod
+    def _judge(span, lead, hits, lead_hits, prev_health, cue_labels, is_lead_in) -> str | None:
+        """Assertion + health relevance; returns a rejection reason or None for a claim."""
+        asserting = rules.has_assertion(span) or (lead is not None and rules.has_assertion(lead))
+        if not asserting:
+            return "no_assertion"
+        if is_lead_in and not rules.lead_in_asserts(span):
+            return "lead_in"
+        labels = cue_labels(span)
+        text = span.text
+        if rules.is_imperative(span) and not ("causal" in labels or rules.has_number(text)):
+            return "advice"
+        if hits or lead_hits or rules.has_medical_word(text):
+            return None
+        signal = bool(labels - {"attribution"}) or rules.has_number(text) or rules.has_advice(text) \
+            or rules.has_correlational(text)
+        if signal and prev_health:
+            return None
+        return "not_health"
+
+    @staticmethod
+    def _units(doc: Doc):
+        """Trimmed sentences as (span, is_item, whole_line, ends_line_with_colon); the bullet of a
+        list item is cut off."""
+        text = doc.text
+        out = []
+        for sent in doc.sents:
+            start, end = sent.start, sent.end
+            while start < end and doc[start].is_space:
+                start += 1
+            while end > start and doc[end - 1].is_space:
+                end -= 1
+            if start >= end:
+                continue
+            cs = doc[start].idx
+            ce = doc[end - 1].idx + len(doc[end - 1])
+            line_start = text.rfind("\n", 0, cs) + 1
+            nl = text.find("\n", ce)
+            line_end = len(text) if nl < 0 else nl
+            line = text[line_start:line_end]
+            is_item = rules.is_list_line(line)
+            if is_item and text[line_start:cs].strip() == "" and doc[start].text in ("-", "•", "*", "–") \
+                    and start + 1 < end:
+                start += 1
+                cs = doc[start].idx
+            span = doc[start:end]
+            before = text[line_start:cs].strip()
+            after = text[ce:line_end].strip()
+            whole_line = (before == "" or (is_item and rules.strip_bullet(line)[1] >= cs - line_start)) and after == ""
+            ends_colon = after == "" and span.text.rstrip().endswith(":")
+            out.append((span, is_item, whole_line, ends_colon))
+        return out
+
+
+def _is_item_span(text: str, span: Span) -> bool:
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    return rules.is_list_line(text[line_start:span.end_char])

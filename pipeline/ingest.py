@@ -1,0 +1,224 @@
+"""Inputs (files, folders, http(s) URLs) to Article records, or Skipped with the reason."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.errors import InputError
+from pipeline.records import Article, Skipped
+from pipeline.textfile import article_id, check_kind, decode_bytes, layout_text, parse_text, read_bytes
+
+SUFFIXES = (".html", ".htm", ".txt", ".md", ".jsonl")
+JSONL_FIELDS = ("id", "title", "source", "url", "published", "kind", "story")
+_HTML_SUFFIXES = (".html", ".htm")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^>]*)?/?>")
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
+
+
+def iter_inputs(inputs: list[str], *, params: dict | None = None) -> Iterator[Article | Skipped]:
+    """Articles from files, folders (recursed, sorted) and http(s) URLs, in the order given.
+
+    Never raises for a bad input: yields ``Skipped(path, reason)`` instead. Folders yield only
+    files with a supported suffix and skip hidden (dot) entries; a file or URL named twice is read once.
+    ``params`` defaults to ``pipeline.settings.load_params()``; ``params["ingest"]`` sets the limits.
+    """
+    limits = _limits(params)
+    seen: set[str] = set()
+    for raw in inputs:
+        raw = str(raw)
+        if _URL.match(raw):
+            if raw not in seen:
+                seen.add(raw)
+                yield _attempt(raw, _from_url, raw, limits)
+            continue
+        for item in _expand(raw):
+            if isinstance(item, Skipped):
+                yield item
+                continue
+            key = os.path.realpath(item)
+            if key not in seen:
+                seen.add(key)
+                yield from _from_file(item, limits)
+
+
+def _limits(params: dict | None) -> dict:
+    from pipeline.settings import DEFAULTS, load_params
+
+    if params is None:
+        params = load_params()
+    return {**DEFAULTS["ingest"], **(params.get("ingest") or {})}
+
+
+def _attempt(where: str, fn, *args) -> Article | Skipped:
+    try:
+        return fn(*args)
+    except InputError as exc:
+        return Skipped(where, exc.reason)
+
+
+# --- paths -----------------------------------------------------------------
+
+
+def _expand(raw: str) -> Iterator[str | Skipped]:
+    """The file itself, a folder's supported files (sorted), or a Skipped for a bad path."""
+    try:
+        mode = os.stat(raw).st_mode
+    except FileNotFoundError:
+        reason = "broken symbolic link" if os.path.islink(raw) else "no such file or folder"
+        yield Skipped(raw, reason)
+        return
+    except PermissionError:
+        yield Skipped(raw, "permission denied")
+        return
+    except OSError as exc:
+        yield Skipped(raw, f"cannot read: {exc.strerror or exc}")
+        return
+    except ValueError:  # a NUL byte in the name
+        yield Skipped(raw, "not a valid path")
+        return
+    if stat.S_ISDIR(mode):
+        yield from _folder(raw)
+    elif Path(raw).suffix.lower() not in SUFFIXES:
+        yield Skipped(raw, f"unsupported file type {Path(raw).suffix or '(no suffix)'!r} (supported: {', '.join(SUFFIXES)})")
+    else:
+        yield raw
+
+
+def _folder(folder: str) -> Iterator[str | Skipped]:
+    """Supported files under ``folder``, sorted by their path parts; unreadable subfolders as Skipped."""
+    found: list[tuple[tuple[str, ...], str | Skipped]] = []
+    pending = [(folder, ())]
+    while pending:
+        current, parts = pending.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = list(it)
+        except OSError as exc:
+            reason = "permission denied" if isinstance(exc, PermissionError) else f"cannot read: {exc.strerror or exc}"
+            found.append((parts, Skipped(current, reason)))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # .git, editor swap files, .ipynb_checkpoints
+            path = os.path.join(current, entry.name)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)  # no symlink loops
+            except OSError:
+                is_dir = False
+            if is_dir:
+                pending.append((path, parts + (entry.name,)))
+            elif Path(entry.name).suffix.lower() in SUFFIXES:
+                found.append((parts + (entry.name,), path))
+    for _, item in sorted(found, key=lambda pair: pair[0]):
+        yield item
+
+
+def _from_file(path: str, limits: dict) -> Iterator[Article | Skipped]:
+    from pipeline.webpage import parse_html
+
+    suffix = Path(path).suffix.lower()
+    try:
+        text = decode_bytes(read_bytes(path, limits["max_bytes"]), path, html=suffix in _HTML_SUFFIXES)
+    except InputError as exc:
+        yield Skipped(path, exc.reason)
+        return
+    if suffix == ".jsonl":
+        yield from _jsonl(text, path)
+    elif suffix in _HTML_SUFFIXES:
+        yield _attempt(path, lambda: parse_html(text, path=path))
+    else:
+        yield _attempt(path, lambda: parse_text(text, path=path, markdown=suffix == ".md"))
+
+
+# --- JSONL -----------------------------------------------------------------
+
+
+def _jsonl(text: str, path: str) -> Iterator[Article | Skipped]:
+    """One Article per non-blank line; a bad line is Skipped as ``path:LINE`` and the rest go on."""
+    any_line = False
+    # Split on \n only: JSON strings may hold U+2028 and friends, which splitlines() would cut at.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        any_line = True
+        yield _attempt(f"{path}:{number}", _jsonl_article, line, path, number)
+    if not any_line:
+        yield Skipped(path, "empty file (no JSON lines)")
+
+
+def _jsonl_article(line: str, path: str, number: int) -> Article:
+    from pipeline.webpage import parse_html
+
+    where = f"{path}:{number}"
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        raise InputError(where, f"not valid JSON ({getattr(exc, 'msg', exc)} at column {getattr(exc, 'colno', '?')})") from None
+    if not isinstance(record, dict):
+        raise InputError(where, "not a JSON object")
+    body = record.get("text")
+    if body is None:
+        raise InputError(where, "missing `text`")
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(where, "`text` must be a non-empty string")
+    fields = {}
+    for key in JSONL_FIELDS:
+        value = record.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InputError(where, f"`{key}` must be a string")
+        fields[key] = str(value).strip()
+    if fields.get("kind"):
+        fields["kind"] = check_kind(fields["kind"], where)
+
+    if body.lstrip().startswith("<") and _TAG.search(body):
+        page = parse_html(body, path=path, url=fields.get("url", ""))
+        text, defaults = page.text, page
+    else:
+        text = layout_text(body)
+        defaults = Article(article_id="", text=text, source=Path(path).stem)
+        if not text:
+            raise InputError(where, "`text` must be a non-empty string")
+    title = fields.get("title") or defaults.title
+    source = fields.get("source") or defaults.source
+    return Article(
+        article_id=fields.get("id") or article_id(source, title, text),
+        text=text,
+        title=title,
+        source=source,
+        url=fields.get("url") or defaults.url,
+        path=path,
+        published=fields.get("published") or defaults.published,
+        kind=fields.get("kind") or defaults.kind,
+        story=fields.get("story", ""),
+        meta={"format": "jsonl", "line": number},
+    )
+
+
+# --- URLs ------------------------------------------------------------------
+
+
+def _from_url(url: str, limits: dict) -> Article:
+    from pipeline.fetch import fetch_url
+    from pipeline.webpage import parse_html
+
+    body, content_type, final_url = fetch_url(url, timeout=limits["fetch_timeout"], max_bytes=limits["fetch_max_bytes"])
+    mime = content_type.split(";")[0].strip().lower()
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:\-]+)", content_type, re.I)
+    charset = match.group(1) if match else ""
+    if not body.strip():
+        raise InputError(url, "empty response")
+    if mime in _HTML_TYPES or (not mime and body.lstrip()[:1] == b"<"):
+        return parse_html(decode_bytes(body, url, declared=charset, html=True), path=url, url=final_url)
+    if mime in _TEXT_TYPES or not mime:
+        text = decode_bytes(body, url, declared=charset)
+        return parse_text(text, path=url, url=final_url, markdown="markdown" in mime)
+    raise InputError(url, f"unsupported content type {mime!r} (only HTML and plain text)")

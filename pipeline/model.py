@@ -1,0 +1,129 @@
+"""Model files: two scikit-learn Pipelines (label, strength) and a card, saved with skops.
+
+Loading never unpickles: skops rebuilds only types on the trusted list below (its own defaults
+for scikit-learn, numpy and scipy, plus ``TRUSTED_TYPES``); any other type in a file is refused.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import ModelError
+
+# Our own transformers, the only non-library types a model file may hold.
+TRUSTED_TYPES = (
+    "pipeline.features.ClaimFrame",
+    "pipeline.features.CueFeatures",
+    "pipeline.features.DesignCross",
+    "pipeline.features.TextColumn",
+)
+FORMAT = "claimcheck-model/1"
+
+
+@dataclass
+class ClaimModel:
+    """A loaded model: ``label`` and ``strength`` Pipelines and the model card."""
+
+    label: object
+    strength: object
+    card: dict
+    path: str = ""
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.label.classes_]
+
+
+def _sklearn_version() -> str:
+    import sklearn
+
+    return sklearn.__version__
+
+
+def _minor(version: str) -> str:
+    return ".".join(str(version).split(".")[:2])
+
+
+def save_model(model: ClaimModel, path: str | Path) -> Path:
+    """Write the model file (skops) atomically, and its card as JSON beside it."""
+    import skops.io as sio
+
+    from pipeline.atomic import atomic_open, write_json
+
+    path = Path(path)
+    card = dict(model.card, format=FORMAT)
+    with atomic_open(path, "wb") as fh:
+        fh.write(sio.dumps({"label": model.label, "strength": model.strength, "card": card}))
+    write_json(card_path(path), card)
+    return path
+
+
+def card_path(path: str | Path) -> Path:
+    """Where the human-readable model card of a model file lives."""
+    path = Path(path)
+    return path.with_name(path.stem + ".card.json")
+
+
+def untrusted_types(path: str | Path) -> list[str]:
+    """Types a model file asks for that are on no trusted list."""
+    import skops.io as sio
+
+    return sorted(t for t in sio.get_untrusted_types(file=str(path)) if t not in TRUSTED_TYPES)
+
+
+def audit_model(path: str | Path) -> dict:
+    """What a model file contains, without running anything in it."""
+    import skops.io as sio
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such model file")
+    try:
+        asked = sorted(sio.get_untrusted_types(file=str(path)))
+    except Exception as exc:  # skops raises many kinds on a corrupt zip
+        raise ModelError(f"{path}: not a readable skops model file ({exc})") from exc
+    return {
+        "path": str(path),
+        "bytes": path.stat().st_size,
+        "non_default_types": asked,
+        "untrusted_types": [t for t in asked if t not in TRUSTED_TYPES],
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: float) -> ClaimModel:
+    import skops.io as sio
+
+    report = audit_model(path)
+    if report["untrusted_types"]:
+        raise ModelError(
+            f"{path}: refused: the file asks for types that are not trusted: "
+            f"{', '.join(report['untrusted_types'])}. Only load model files you or claimcheck made."
+        )
+    try:
+        obj = sio.load(path, trusted=list(TRUSTED_TYPES))
+    except Exception as exc:
+        raise ModelError(f"{path}: cannot load model ({exc}); retrain with `claimcheck train`") from exc
+    if not isinstance(obj, dict) or not {"label", "strength", "card"} <= set(obj):
+        raise ModelError(f"{path}: not a claimcheck model file (expected label, strength and card)")
+    card = obj["card"]
+    made_with = card.get("versions", {}).get("scikit-learn", "unknown")
+    if _minor(made_with) != _minor(_sklearn_version()):
+        raise ModelError(
+            f"{path}: made with scikit-learn {made_with}, but {_sklearn_version()} is installed; "
+            f"retrain with `claimcheck train --out {path}` or install scikit-learn=={made_with}"
+        )
+    return ClaimModel(label=obj["label"], strength=obj["strength"], card=card, path=path)
+
+
+def load_model(path: str | Path) -> ClaimModel:
+    """Load a model file safely (cached per process while the file is unchanged)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(
+            f"{path}: model file not found. Build it with `claimcheck train --out {path}` "
+            "(or `dvc repro train`), or pass --model."
+        )
+    return _load_cached(str(path), path.stat().st_mtime)

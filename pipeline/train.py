@@ -1,0 +1,131 @@
+"""Train stage: build the label and strength models from the corpora and the user's own labels."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import re
+from pathlib import Path
+
+from pipeline import corpora
+from pipeline.model import ClaimModel, save_model
+
+_SPACE = re.compile(r"\s+")
+
+
+def _key(text: str) -> str:
+    return _SPACE.sub(" ", str(text)).strip().lower()
+
+
+def user_rows(label_rows: list[dict]):
+    """The user's label rows as a training frame (corpus 'user')."""
+    import pandas as pd
+
+    from pipeline.features import normalise_design
+
+    return pd.DataFrame(
+        {
+            "text": [r["text"] for r in label_rows],
+            "context": [r.get("context", "") for r in label_rows],
+            "design": [normalise_design(r.get("design")) for r in label_rows],
+            "strength": pd.array([pd.NA] * len(label_rows), dtype="Int64"),
+            "label": [r["label"] for r in label_rows],
+            "study": ["user:" + hashlib.sha1(_key(r["text"]).encode()).hexdigest()[:12] for r in label_rows],
+            "corpus": "user",
+            "role": [r.get("source", "") for r in label_rows],
+            "nonhuman_study": False,
+        }
+    )
+
+
+def training_frame(data_dir: Path, params: dict, label_rows: list[dict] = ()):
+    """Corpus rows (with a stable ``split``) plus user rows; user labels replace corpus labels of the same text."""
+    import pandas as pd
+
+    from pipeline.splits import add_split
+
+    df = add_split(corpora.load_corpora(data_dir), params["train"]["dev_percent"])
+    if label_rows:
+        users = add_split(user_rows(list(label_rows)), 0)
+        user_keys = set(users["text"].map(_key))
+        clash = df["text"].map(_key).isin(user_keys)
+        df.loc[clash, "label"] = None  # the user's verdict wins over the corpus mapping
+        df = pd.concat([df, users], ignore_index=True)
+    return df
+
+
+def _weights(frame, params):
+    import numpy as np
+
+    w = np.ones(len(frame))
+    w[(frame["corpus"] == "user").to_numpy()] = float(params["train"]["user_label_weight"])
+    return w
+
+
+def fit_models(df, params: dict) -> tuple[object, object]:
+    """Fit the label and strength Pipelines on the ``train`` rows of a training frame."""
+    from pipeline import estimators
+
+    train = df[df["split"] == "train"]
+    augment = getattr(estimators, "augment_unknown_design", None)
+    labelled = train[train["label"].notna()]
+    if augment is not None:
+        labelled = augment(labelled)
+    label_model = estimators.make_label_model(params)
+    label_model.fit(
+        labelled[["text", "context", "design"]], labelled["label"].astype(str),
+        clf__sample_weight=_weights(labelled, params),
+    )
+    graded = train[train["strength"].notna()]
+    strength_model = estimators.make_strength_model(params)
+    strength_model.fit(graded[["text", "context", "design"]], graded["strength"].astype(int))
+    return label_model, strength_model
+
+
+def model_card(df, params: dict, data_dir: Path, label_files=()) -> dict:
+    """What went into a model: versions, classes, data hashes, params, row counts (no timestamps)."""
+    import numpy
+    import sklearn
+    import skops
+
+    from pipeline import __version__
+
+    train = df[df["split"] == "train"]
+    return {
+        "versions": {
+            "claimcheck": __version__,
+            "scikit-learn": sklearn.__version__,
+            "skops": skops.__version__,
+            "numpy": numpy.__version__,
+            "python": platform.python_version(),
+        },
+        "classes": {"label": ["hedged", "supported", "overstated"], "strength": [0, 1, 2, 3]},
+        "training_data": {
+            rel: corpora.file_sha256(Path(data_dir) / rel) for rel in corpora.CORPUS_FILES
+        }
+        | {f"labels:{Path(p).name}": corpora.file_sha256(Path(p)) for p in label_files},
+        "rows": {
+            "label": {str(k): int(v) for k, v in train[train["label"].notna()].groupby("corpus").size().items()},
+            "strength": {
+                str(k): int(v) for k, v in train[train["strength"].notna()].groupby("corpus").size().items()
+            },
+        },
+        "split": "by study: InSciOut trial studies and a hashed share of other studies are held out",
+        "params": params["train"],
+    }
+
+
+def train(data_dir: Path, out: Path, params: dict, label_files=()) -> ClaimModel:
+    """Train both models and write the model file and its card to ``out``."""
+    from pipeline.labels import read_label_files
+
+    label_rows = read_label_files(label_files) if label_files else []
+    df = training_frame(data_dir, params, label_rows)
+    label_model, strength_model = fit_models(df, params)
+    model = ClaimModel(
+        label=label_model,
+        strength=strength_model,
+        card=model_card(df, params, data_dir, label_files),
+    )
+    save_model(model, out)
+    return model

@@ -1,0 +1,74 @@
+"""Study design from wording (pipeline.design)."""
+
+import pytest
+
+from pipeline.design import article_design_mentions, article_designs, design_for_claim, detect_design
+
+
+@pytest.mark.parametrize("text, design, evidence", [
+    # observational
+    ("In a cohort study of 9,000 nurses, coffee was linked to fewer strokes.", "observational", "cohort study"),
+    ("The researchers followed 12,000 adults for ten years.", "observational", "followed 12,000 adults"),
+    ("A survey of 2,000 parents found most children sleep too little.", "observational", "survey"),
+    ("The team analysed health records of 40,000 patients.", "observational", "health records"),
+    ("A case-control study compared 300 patients with 600 healthy people.", "observational", "case-control study"),
+    ("Data from a national registry showed higher rates in men.", "observational", "registry"),
+    ("A cross-sectional analysis of 5,000 workers found more back pain.", "observational", "cross-sectional analysis"),
+    # experimental
+    ("A randomised controlled trial of 500 patients tested the drug.", "experimental", "randomised controlled trial"),
+    ("Volunteers were randomly assigned to the pill or a placebo.", "experimental", "were randomly assigned to"),
+    ("The phase 3 trial enrolled 2,000 people.", "experimental", "phase 3 trial"),
+    ("Half took the supplement and half took a placebo.", "experimental", "placebo"),
+    # animal
+    ("Mice given the compound lived 20% longer.", "animal", "Mice"),
+    ("The drug killed tumour cells in a petri dish.", "animal", "petri dish"),
+    ("In an animal study, the gene therapy restored hearing.", "animal", "animal study"),
+    ("The randomised trial in rats showed benefit.", "animal", "in rats"),
+    # review
+    ("A meta-analysis of 12 randomised trials found a small effect.", "review", "meta-analysis"),
+    ("A systematic review of the evidence was published last year.", "review", "systematic review"),
+    ("The authors pooled data from 30 studies.", "review", "pooled data"),
+    # unknown
+    ("The new drug lowers blood pressure.", "unknown", ""),
+    ("", "unknown", ""),
+])
+def test_detect_design(text, design, evidence):
+    assert detect_design(text) == (design, evidence)
+
+
+def test_weak_hints_only_when_nothing_explicit():
+    assert detect_design("Eating nuts is linked to a longer life.") == ("observational", "linked to")
+    assert detect_design("Nuts were linked to longer life in a randomised trial.")[0] == "experimental"
+    assert detect_design("The trial is still recruiting.") == ("experimental", "trial")
+
+
+ARTICLE = (
+    "Coffee and your heart\n\n"
+    "A large cohort study tracked 50,000 adults for 20 years. Coffee drinkers had fewer heart attacks.\n\n"
+    "In a separate experiment, mice were fed caffeine. The mice lived longer."
+)
+
+
+def test_article_designs_positions():
+    mentions = article_designs(ARTICLE)
+    assert [(d, ev) for _, _, d, ev in mentions] == [("observational", "cohort study"), ("animal", "mice"), ("animal", "mice")]
+    for start, end, _, ev in mentions:
+        assert ARTICLE[start:end].lower() == ev.lower()
+
+
+def test_design_for_claim_closest_before_else_most_frequent():
+    mentions = article_design_mentions(ARTICLE)
+    heart = ARTICLE.index("Coffee drinkers")
+    assert design_for_claim(mentions, heart, heart + 30) == ("observational", "cohort study")
+    mice = ARTICLE.index("The mice lived")
+    assert design_for_claim(mentions, mice, mice + 10)[0] == "animal"
+    # the heading comes before any mention: the article's most frequent design
+    assert design_for_claim(mentions, 0, 10)[0] == "animal"
+    assert design_for_claim([], 0, 10) == ("unknown", "")
+
+
+def test_explicit_mention_beats_closer_weak_hint():
+    text = "A randomised trial tested the pill. Pill users were linked to fewer colds."
+    mentions = article_design_mentions(text)
+    start = text.index("Pill users")
+    assert design_for_claim(mentions, start, len(text)) == ("experimental", "randomised trial")
