@@ -138,19 +138,31 @@ _BYLINE = re.compile(
 _BOILERPLATE = re.compile(
     r"all rights reserved|©|\bcopyright\s+(?:©\s*)?\d{4}|\bcookies?\b.*\b(?:policy|consent|accept|"
     r"settings|use)\b|\bprivacy (?:policy|notice|settings)\b|\bterms (?:of (?:use|service)|and "
-    r"conditions)\b|^advertisement\b|\bsponsored (?:content|by)\b|\baffiliate (?:links?|commission)\b"
+    r"conditions)\b|\bsponsored (?:content|by)\b|\baffiliate (?:links?|commission)\b"
     r"|\bskip to (?:main )?content\b|\bsign up (?:for|to) (?:our|the|my) (?:\w+ )?(?:newsletter|"
     r"email|alerts|updates)|\bsubscribe (?:to (?:our|the)|now|today|here|for)\b|\bnewsletter\b"
     r"|\bfollow us\b|\bshare (?:this|on|via)\b|\bclick here\b|\bread (?:more|next|the full|"
     r"the latest)\b|\brelated (?:articles?|stories|content|links|reading|topics)\b|\bmost "
-    r"(?:popular|read|viewed|shared)\b|\bcomments?\s*\(\d+\)|^\d+\s+(?:comments?|shares?|replies)\b"
+    r"(?:popular|read|viewed|shared)\b|\bcomments?\s*\(\d+\)"
     r"|\b(?:leave|post|add|view|show) (?:a |all )?comments?\b|\bback to top\b|\bdownload (?:the|our) app\b"
-    r"|^about (?:the )?[A-Z][\w&.-]*(?: (?:of |for |and )?[A-Z][\w&.-]*)*\s*:?\s*$|^[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,6} (?:is|are) (?:a|an|the|one of the) "
-    r"(?:[\w-]+ ){0,5}(?:association|society|organi[sz]ation|company|charity|foundation|institute|"
-    r"journal|non-?profit|network|membership|publisher|firm|agency|corporation|provider|leader)\b"
     r"|\bsupport (?:our|independent) journalism\b|\bthis (?:content|story) is (?:supported|"
     r"funded|produced) by\b|\bwe (?:use|may earn|receive)\b.{0,40}\b(?:cookies|commission)\b",
     re.I)
+# every _BOILERPLATE alternative contains one of these (a cheap test before the regex)
+_BOILER_KEYS = ("reserved", "©", "copyright", "cookie", "privacy", "terms ", "sponsor", "affiliate",
+                "skip to", "sign up", "subscribe", "newsletter", "follow us", "share ", "click here",
+                "read ", "related ", "most ", "comment", "back to top", " app", "journalism",
+                "this content", "this story", "we use", "we may", "we receive")
+# anchored furniture: "Advertisement", "12 comments", "About Harbour Clinic", "X is a charity ..."
+_BOILERPLATE_START = re.compile(
+    r"(?i:advertisement\b|\d+\s+(?:comments?|shares?|replies)\b)"
+    r"|(?i:about )(?:the )?[A-Z][\w&.-]*(?: (?:of |for |and )?[A-Z][\w&.-]*)*\s*:?\s*$"
+    r"|[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,6} (?:is|are) (?:a|an|the|one of the) (?i:(?:[\w-]+ ){0,5}"
+    r"(?:association|society|organi[sz]ation|company|charity|foundation|institute|journal|"
+    r"non-?profit|network|membership|publisher|firm|agency|corporation|provider|leader))\b")
+_NAV_SEPARATOR = re.compile(r"\s[|›»>/•·]\s")
+_NAVIGATION = re.compile(r"(?i:home|menu|search|log ?in|sign ?in|register|next|previous|back|more|"
+                         r"share|print|email)$")
 _ABOUT_ARTICLE = re.compile(
     r"\b(?:this|our) (?:article|story|post|piece|page|website|site|newsletter|podcast|video|"
     r"column|blog|feature|explainer|guide|episode)\b"
@@ -159,8 +171,6 @@ _ABOUT_ARTICLE = re.compile(
     r"|\bnot (?:a substitute for|intended (?:as|to be|to replace)) (?:professional )?(?:medical )?advice\b"
     r"|\bfor (?:general )?informational purposes\b|\bdoes not (?:provide|constitute) medical advice\b",
     re.I)
-_NAVIGATION = re.compile(r"(?:\s[|›»>/•·]\s\S.*){2,}|^(?:home|menu|search|log ?in|sign ?in|"
-                         r"register|next|previous|back|more|share|print|email)$", re.I)
 _CTA_START = re.compile(
     r"^(?:please |now |so |and |then )?(?:talk|speak|ask|consult|contact|call|visit|sign up|"
     r"subscribe|click|follow|share|download|join|register|learn more|find out|read|check out|"
@@ -245,7 +255,15 @@ def is_byline(text: str) -> bool:
 
 
 def is_boilerplate(text: str) -> bool:
-    return _BOILERPLATE.search(text) is not None or _NAVIGATION.search(text.strip()) is not None
+    """Page furniture: rights, cookies, newsletters, sharing, comment counters, navigation,
+    "About <organisation>" blurbs."""
+    stripped = text.strip()
+    if _BOILERPLATE_START.match(stripped) or _NAVIGATION.match(stripped):
+        return True
+    if len(_NAV_SEPARATOR.findall(stripped)) >= 2:
+        return True
+    low = stripped.lower()
+    return any(k in low for k in _BOILER_KEYS) and _BOILERPLATE.search(stripped) is not None
 
 
 def is_about_article(text: str) -> bool:
@@ -426,8 +444,9 @@ _ELIGIBILITY = _R(
     r"(?:recommend|say|advise|suggest)\w*\b|\bnot (?:recommended|suitable|approved) for\b"
     r"|\bwho (?:have|has|had) (?:already )?(?:failed|not responded|tried)\b")
 _MECHANISM = _R(
-    r"\breceptors?\b|\bgenes?\b|\bgenetic(?:ally)?\b|\bproteins?\b|(?<!cancer )(?<!tumour )"
-    r"(?<!tumor )(?<!stem )\bcells?\b|\bpathways?\b|\bblock(?:s|ed|ing)?\b|\binhibit\w*|"
+    r"\breceptors?\b|\bgenes?\b|\bgenetic(?:ally)?\b|\bproteins?\b|\bcell\b(?<!cancer cell)(?<!tumour cell)"
+    r"(?<!tumor cell)(?<!stem cell)|\bcells\b(?<!cancer cells)(?<!tumour cells)(?<!tumor cells)"
+    r"(?<!stem cells)|\bpathways?\b|\bblock(?:s|ed|ing)?\b|\binhibit\w*|"
     r"\benzymes?\b|\bmolecul\w+|\bhormones?\b|\bantibod\w+|\bneurons?\b|\bmechanism\w*|"
     r"\bworks by\b|\bby (?:blocking|targeting|boosting|reducing|increasing|activating|"
     r"stimulating|triggering|binding)\b|\bbinds?\b|\bsignal(?:s|ling|ing)\b|\bmutations?\b|"

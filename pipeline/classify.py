@@ -55,3 +55,57 @@ def classify_claims(claims: list[dict], model, *, abstain_threshold: float = 0.5
             )
         )
     return out
+
+
+RELATIONS = {1: "exaggerates", 0: "same", -1: "downplays"}
+
+
+def read_claims(path) -> list[dict]:
+    """Claims from extract's JSONL, or bare claims in CSV / JSONL with a ``text`` column
+    (optional id, context, design, reference). Raises InputError naming every bad line."""
+    import csv
+    import json
+    from pathlib import Path
+
+    from pipeline.errors import InputError
+
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read ({exc})") from exc
+    rows, bad = [], []
+    if path.suffix.lower() == ".csv":
+        for line, rec in enumerate(csv.DictReader(raw.splitlines()), start=2):
+            rows.append((line, rec))
+    else:
+        for line, text in enumerate(raw.splitlines(), start=1):
+            if not text.strip():
+                continue
+            try:
+                rows.append((line, json.loads(text)))
+            except json.JSONDecodeError as exc:
+                bad.append(f"line {line}: broken JSON ({exc.msg})")
+    claims = []
+    for line, rec in rows:
+        if not isinstance(rec, dict) or not str(rec.get("text") or "").strip():
+            bad.append(f"line {line}: no `text`")
+            continue
+        claims.append({k: v for k, v in rec.items() if v is not None})
+    if bad:
+        raise InputError(path, "; ".join(bad[:20]) + (f"; and {len(bad) - 20} more" if len(bad) > 20 else ""))
+    return claims
+
+
+def add_reference_relation(claims: list[dict], model) -> list[dict]:
+    """For claims with a ``reference`` statement: its strength and the claim's relation to it."""
+    with_ref = [c for c in claims if str(c.get("reference") or "").strip()]
+    if not with_ref:
+        return claims
+    frame = model_frame([{"text": c["reference"]} for c in with_ref])
+    ref_strength = model.strength.predict(frame)
+    for claim, rs in zip(with_ref, ref_strength):
+        claim["reference_strength"] = int(rs)
+        diff = (claim["strength"] > rs) - (claim["strength"] < rs)
+        claim["relation"] = RELATIONS[diff]
+    return claims

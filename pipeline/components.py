@@ -183,8 +183,8 @@ class ClaimFinder:
 
     # -- per doc
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        units = self._units(doc)
+        text = doc.text  # rebuilt from the tokens on every access: read it once
+        units = self._units(doc, text)
         if not units:
             doc.spans["claims"] = []
             doc.spans["claims_rejected"] = []
@@ -271,10 +271,9 @@ class ClaimFinder:
         return "not_health"
 
     @staticmethod
-    def _units(doc: Doc):
+    def _units(doc: Doc, text: str):
         """Trimmed sentences as (span, is_item, whole_line, ends_line_with_colon); the bullet of a
         list item is cut off."""
-        text = doc.text
         out = []
         for sent in doc.sents:
             start, end = sent.start, sent.end

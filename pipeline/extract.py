@@ -37,9 +37,9 @@ def _limits(params: dict | None) -> tuple[int, int]:
     return int(section["min_words"]), int(section["max_words"])
 
 
-def _raw_claims(doc, article: Article, base: int) -> list[dict]:
-    """Claim dicts (without id, index, design) for one Doc whose text starts at ``base``."""
-    text = doc.text
+def _raw_claims(doc, article: Article, base: int, text: str) -> list[dict]:
+    """Claim dicts (without id, index, design) for one Doc of ``text`` (``doc.text``, passed in
+    because spaCy rebuilds it from the tokens on each access) that starts at ``base``."""
     cues = sorted(doc.spans["cues"], key=lambda s: s.start_char) if "cues" in doc.spans else []
     cue_starts = [c.start_char for c in cues]
     out = []
@@ -99,7 +99,7 @@ def _finish(claims: list[dict], article: Article, limits: tuple[int, int]) -> li
 
 def extract_article(doc, article: Article, *, params: dict | None = None) -> list[dict]:
     """Claim records of one article from its processed Doc (``doc.text == article.text``)."""
-    return _finish(_raw_claims(doc, article, 0), article, _limits(params))
+    return _finish(_raw_claims(doc, article, 0, article.text or ""), article, _limits(params))
 
 
 def _chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -142,11 +142,11 @@ def iter_extracted(
         for article in articles:
             chunks = _chunks(article.text or "", limit)
             for i, (offset, piece) in enumerate(chunks):
-                yield piece, (article, offset, i == len(chunks) - 1)
+                yield piece, (article, offset, piece, i == len(chunks) - 1)
 
     pending: list[dict] = []
-    for doc, (article, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
-        pending.extend(_raw_claims(doc, article, offset))
+    for doc, (article, offset, piece, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+        pending.extend(_raw_claims(doc, article, offset, piece))
         if last:
             yield article, _finish(pending, article, limits)
             pending = []

@@ -127,19 +127,31 @@ class TextColumn(BaseEstimator, TransformerMixin):
 
 
 class DesignCross(BaseEstimator, TransformerMixin):
-    """Sparse text features repeated once per design, so words can weigh differently by design."""
+    """Sparse text features repeated once per design, so words can weigh differently by design.
 
-    def __init__(self, vectorizer=None):
+    ``view``: None for the raw text, or "marked" / "abstract" for a strength view (strength_views).
+    """
+
+    def __init__(self, vectorizer=None, view=None):
         self.vectorizer = vectorizer
+        self.view = view
+
+    def _texts(self, X):
+        texts = X["text"].tolist()
+        view = getattr(self, "view", None)
+        if view is None:
+            return texts
+        k = 0 if view == "marked" else 1
+        return [strength_views(t)[k] for t in texts]
 
     def fit(self, X, y=None):
-        self.vectorizer.fit(X["text"].tolist())
+        self.vectorizer.fit(self._texts(X))
         return self
 
     def transform(self, X):
         import scipy.sparse as sp
 
-        M = self.vectorizer.transform(X["text"].tolist())
+        M = self.vectorizer.transform(self._texts(X))
         designs = np.array(X["design"].tolist())
         blocks = [M]
         for value in DESIGN_VALUES:

@@ -63,6 +63,7 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str, 
     except (ValueError, http.client.InvalidURL) as exc:  # URLs that pass check_url but not http.client
         raise InputError(url, f"malformed URL ({exc})") from None
     except urllib.error.HTTPError as exc:
+        exc.close()
         raise InputError(url, f"HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         raise InputError(url, f"cannot reach {host}: {_reason(exc.reason, timeout)}") from None

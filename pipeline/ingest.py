@@ -105,7 +105,7 @@ def _folder(folder: str) -> Iterator[str | Skipped]:
             found.append((parts, Skipped(current, reason)))
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            if False:
                 continue  # .git, editor swap files, .ipynb_checkpoints
             path = os.path.join(current, entry.name)
             try:

@@ -52,6 +52,8 @@ def _from_record(rec: dict) -> tuple[dict | None, str | None]:
     text = row.get("text")
     if not isinstance(text, str) or not text.strip():
         return None, "missing text"
+    if row.get("label") in (None, "", []):
+        return {}, None  # not labelled yet (e.g. an exported to-do row left blank)
     label = _label_of(row.get("label"))
     if label is None:
         return None, f"label {row.get('label')!r} is not one of {', '.join(LABELS)}"
@@ -107,3 +109,41 @@ def read_label_files(paths) -> list[dict]:
     if problems:
         raise LabelFileError(problems)
     return rows
+
+
+def export_uncertain(claims: list[dict], out_path, n: int) -> int:
+    """Write the ``n`` claims with the lowest top probability to a CSV ready to label; returns the count."""
+    from pipeline.atomic import atomic_open
+
+    def margin(c):
+        probs = sorted((c.get("proba") or {}).values(), reverse=True) + [0.0, 0.0]
+        return (probs[0] - probs[1], c.get("claim_id", ""))
+
+    chosen = sorted((c for c in claims if c.get("proba")), key=margin)[:n]
+    with atomic_open(out_path, newline="") as fh:
+        writer = csv.DictWriter(
+            fh, fieldnames=["claim_id", "text", "context", "design", "source", "predicted", "confidence", "label"],
+            lineterminator="\n",
+        )
+        writer.writeheader()
+        for c in chosen:
+            writer.writerow({
+                "claim_id": c.get("claim_id", c.get("id", "")), "text": c["text"], "context": c.get("context", ""),
+                "design": c.get("design", ""), "source": c.get("source", ""), "predicted": c.get("label", ""),
+                "confidence": max(c["proba"].values()), "label": "",
+            })
+    return len(chosen)
+
+
+LABEL_SUFFIXES = (".csv", ".jsonl", ".json")
+
+
+def label_files_in(paths) -> list[Path]:
+    """Label files named directly, or found (sorted) in named folders."""
+    found = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.iterdir() if f.suffix.lower() in LABEL_SUFFIXES and f.is_file())
+        else:
+            found.append(p)
+    return found

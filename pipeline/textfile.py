@@ -8,7 +8,8 @@ paragraph are joined with a space, so a sentence never spans a line break.
 Title handling for .txt/.md without front matter: a short first line (< 150 characters, not
 ending in ``.``, ``,``, ``:`` or ``;``, not a list item) followed by a blank line is the title.
 It is taken OUT of the text, as for web pages, so the same article yields the same text
-whatever its format. In Markdown a first ``# heading`` is the title, blank line or not.
+whatever its format. A first line underlined with ``===`` is the title too, and so is a
+first ``# heading`` in Markdown. Lines underlined with ``---`` become headings; bare rules are dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pipeline.errors import InputError
 from pipeline.records import KINDS, Article
 
 FRONT_MATTER_KEYS = ("title", "source", "url", "published", "kind", "story", "id")
+_FRONT_MATTER_LINE = re.compile(r"^\s*[A-Za-z_][\w-]*\s*:")
 _TITLE_MAX = 150
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
@@ -211,8 +213,6 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return meta, "\n".join(lines[end + 1:])
 
 
-_FRONT_MATTER_LINE = re.compile(r"^\s*[A-Za-z_][\w-]*\s*:")
-
 _MD_RULES = [
     (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),                 # images
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),             # [text](url)
@@ -244,7 +244,9 @@ def _line_blocks(lines: list[str], markdown: bool):
     for i, line in enumerate(lines):
         if _RULE.match(line):
             continue
-        if i + 1 < len(lines) and _UNDERLINE.match(lines[i + 1]) and not _BULLET.match(line):
+        # An underlined line is a heading, unless it is a sentence and the "underline" a rule.
+        if (i + 1 < len(lines) and _UNDERLINE.match(lines[i + 1]) and not _BULLET.match(line)
+                and not line.rstrip().endswith(".")):
             blocks.append(["h", _markdown_inline(line) if markdown else line])
             continue
         if markdown:
@@ -330,7 +332,7 @@ def parse_text(text: str, *, path: str = "", url: str = "", markdown: bool = Fal
     article_text = join_blocks(blocks)
     if not article_text:
         raise InputError(where, "empty file (no text)" if not title else "no article text after the title")
-    url = meta.get("url", url)
+    url = meta.get("url") or url
     source = meta.get("source") or default_source(path, url)
     kind = check_kind(meta.get("kind") or "news", where)
     return Article(

@@ -18,7 +18,7 @@ _WRAPPERS = re.compile(r"</?(?:div|span|section|font|center|table|tbody|thead|tr
 _DOCUMENT = re.compile(r"<(?:html|body)\b", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # lxml refuses them in str input
-_LB = "\x1e"  # marks a <br>; single ones become spaces, runs of two or more split paragraphs
+_LB = "\x1e"  # marks a <br> in extracted text until _paragraphs decides what it means
 _MIN_WORDS = 4
 _SENTENCE_END = re.compile(r"[.!?:;][\"'\u201d\u2019)]*$|[\u201d\"]$")
 _BR_BULLET = re.compile(r"^(?:[-*\u2022\u25aa\u25cf\u00b7\u2013]|\d{1,2}[.)])\s+(?=\S)")
@@ -50,6 +50,8 @@ _PRUNE = [
     " and string-length(normalize-space(.)) < 1000]",
 ]
 
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|\-\u2013\u2014\u00b7]|::)\s+")
+
 _LD_KINDS = {
     "scholarlyarticle": "journal",
     "medicalscholarlyarticle": "journal",
@@ -80,8 +82,9 @@ def parse_html(html: str, *, path: str = "", url: str = "") -> Article:
     if doc is None or doc.body is None:
         raise InputError(where, "no article text found in the page")
 
-    # trafilatura's title is <title> without the " | Site" suffix; the raw tags are the last resort.
-    title = head["og_title"] or " ".join((doc.title or "").split()) or head["title"] or head["h1"]
+    # Not trafilatura's title first: it cuts "Covid-19 - what we know" to "Covid-19".
+    title = head["og_title"] or head["title"] or head["h1"] or " ".join((doc.title or "").split())
+    title = _without_site_name(title, head["site_name"], head["h1"])
     blocks = _drop_furniture(_body_blocks(doc.body))
     # The headline usually opens the body too; it belongs in ``title`` only.
     for i, (_, text) in enumerate(blocks[:2]):
@@ -282,6 +285,19 @@ def _head_metadata(tree, url: str) -> dict:
         "published": published.strip(),
         "kind": _kind(ld, metas),
     }
+
+
+def _without_site_name(title: str, site_name: str, h1: str) -> str:
+    """"Headline | Site" -> "Headline": keep the part equal to the h1, or drop the part equal to the site."""
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return title
+    for part in parts:
+        # Some sites mark up their logo as the h1: the site name is never the headline.
+        if same_text(part, h1) and not same_text(part, site_name):
+            return part
+    kept = [part for part in parts if not same_text(part, site_name)]
+    return " - ".join(kept) if kept and len(kept) < len(parts) else title
 
 
 def _json_ld(tree):

@@ -97,12 +97,30 @@ def test_text_title_heuristic(tmp_path, content, title, first_block):
     assert article.text.startswith(first_block)
 
 
+def test_text_rules_and_underlined_headings(tmp_path):
+    path = tmp_path / "u.txt"
+    path.write_text("Lentils and iron\n================\n\nLentils are a good source of iron.\n\n"
+                    "* * *\n\nHow to cook them\n----------------\nSoak them first.\n")
+    article = one([path])
+    assert article.title == "Lentils and iron"
+    assert article.text == "Lentils are a good source of iron.\n\nHow to cook them\n\nSoak them first."
+
+
+def test_opening_rule_is_not_front_matter(tmp_path):
+    path = tmp_path / "rule.txt"
+    path.write_text("---\nA text that opens with a rule.\n---\n\nSalt raises blood pressure in most adults.\n")
+    assert one([path]).text == "A text that opens with a rule.\n\nSalt raises blood pressure in most adults."
+
+
 def test_front_matter_id_wins_and_bad_kind_is_skipped(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("---\nid: story-7\ntitle: Walking\n---\nWalking\n\nWalking helps sleep, a survey says.\n")
     bad = tmp_path / "bad.md"
     bad.write_text("---\nkind: opinion\n---\nWalking helps sleep, a survey says.\n")
-    article, skipped = run([good, bad])
+    upper = tmp_path / "upper.md"
+    upper.write_text("---\nkind: Blog\nauthor: ignored\n---\nWalking helps sleep, a survey says.\n")
+    article, skipped, blog = run([good, bad, upper])
+    assert blog.kind == "blog"
     assert article.article_id == "story-7"
     assert article.text == "Walking helps sleep, a survey says."  # body line repeating the title dropped
     assert skipped == Skipped(str(bad), "kind 'opinion' is not one of news, press_release, journal, blog, other")
@@ -176,6 +194,16 @@ def test_exactly_max_bytes_is_read(tmp_path):
     path = tmp_path / "fits.txt"
     path.write_text("Oats lower cholesterol, a trial found.")
     assert isinstance(one([path], max_bytes=path.stat().st_size), Article)
+
+
+def test_odd_path_and_url_strings():
+    assert run(["a\x00b.txt", "http://[::1", "http://x.example:99999/", "http://a b.example/"]) == [
+        Skipped("a\x00b.txt", "not a valid path"),
+        Skipped("http://[::1", "malformed URL (Invalid IPv6 URL)"),
+        Skipped("http://x.example:99999/", "malformed URL (Port out of range 0-65535)"),
+        Skipped("http://a b.example/", "malformed URL (URL can't contain control characters. 'a b.example' "
+                                       "(found at least ' '))"),
+    ]
 
 
 def test_permission_denied_is_skipped(tmp_path, monkeypatch):

@@ -100,6 +100,7 @@ def test_messy_page_lists_quotes_breaks_and_in_body_furniture():
 def test_journal_page_kind_date_and_relative_canonical():
     html = page("journal_page.html")
     article = parse_html(html, path="journal_page.html")
+    assert article.title == "Omega-3 supplements and mood in adolescents: a randomised trial"  # <title>, not JSON-LD
     assert article.kind == "journal"  # JSON-LD ScholarlyArticle inside @graph; a broken JSON-LD block is ignored
     assert article.published == "2023-11-02"
     assert article.url == "" and article.source == "journal_page"  # relative canonical without a base URL
@@ -124,6 +125,28 @@ def test_kind_hints(ld_type, og_type, kind):
     <p>Cutting salt lowered blood pressure in a trial of older adults in three towns.</p>
     <p>The effect was larger in people who already had high blood pressure.</p></article></body></html>"""
     assert parse_html(html, path="k.html").kind == kind
+
+
+def test_malformed_canonical_is_ignored():
+    html = """<html><head><link rel="canonical" href="http://[::1/a"></head><body>
+    <p>Salt raises blood pressure in most adults, the review found.</p></body></html>"""
+    article = parse_html(html, path="salt.html", url="https://news.example/salt")
+    assert (article.url, article.source) == ("https://news.example/salt", "news.example")
+
+
+@pytest.mark.parametrize(("title", "h1", "site", "expected"), [
+    ("Free eye tests for over-60s | Brindle Council", "Free eye tests for over-60s", "", "Free eye tests for over-60s"),
+    ("Free eye tests for over-60s | Brindle Council", "", "Brindle Council", "Free eye tests for over-60s"),
+    ("Brindle Council \u2013 Free eye tests for over-60s", "Brindle Council", "Brindle Council",
+     "Free eye tests for over-60s"),  # logo marked up as the h1
+    ("Covid-19 - what we know", "", "Brindle Council", "Covid-19 - what we know"),
+])
+def test_site_name_is_cut_from_the_title(title, h1, site, expected):
+    head = f"<title>{title}</title>" + (f'<meta property="og:site_name" content="{site}">' if site else "")
+    logo = f"<header><h1>{h1}</h1></header>" if h1 == "Brindle Council" else (f"<h1>{h1}</h1>" if h1 else "")
+    html = (f"<html><head>{head}</head><body>{logo}<article><p>The council will offer free eye tests to all "
+            "residents over sixty from April.</p><p>Regular tests can catch glaucoma early.</p></article></body></html>")
+    assert parse_html(html, path="p.html").title == expected
 
 
 def test_og_url_must_be_http_and_title_falls_back_to_h1():

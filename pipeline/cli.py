@@ -1,0 +1,334 @@
+"""Command line: thin wrappers that parse options, call the library and turn its errors into messages.
+
+stdout carries data (paths, JSON); stderr carries progress and problems.
+Exit codes: 0 done; 1 error, nothing written; 2 bad usage; 3 done, but some inputs were skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+EXIT_ERROR, EXIT_SKIPPED = 1, 3
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def handle_errors(func):
+    """Library errors become one clean line on stderr; --debug shows the traceback instead."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from pipeline.errors import ClaimcheckError
+
+        ctx = click.get_current_context()
+        debug = (ctx.find_root().obj or {}).get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except ClaimcheckError as exc:
+            if debug:
+                raise
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("Interrupted; finished outputs were kept, partial ones discarded.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug, not a user error: say so, briefly
+            if debug:
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
+
+    return wrapper
+
+
+def _params(ctx, data_dir=None) -> dict:
+    from pipeline.settings import load_params
+
+    params = load_params((ctx.find_root().obj or {}).get("params"))
+    if data_dir:
+        params["data_dir"] = str(data_dir)
+    return params
+
+
+def _say(ctx, message: str) -> None:
+    if not (ctx.find_root().obj or {}).get("quiet"):
+        click.echo(message, err=True)
+
+
+def _report_skip(item) -> None:
+    click.echo(f"skipped {item.path}: {item.reason}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--params", "params_file", type=click.Path(dir_okay=False), help="params.yaml to use.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Only errors on stderr.")
+@click.version_option(package_name="claimcheck")
+@click.pass_context
+def main(ctx, params_file, debug, quiet):
+    """Check health claims in articles: hedged, supported or overstated, compared across sources.
+
+    \b
+    Example:
+      claimcheck run claims/examples --out reports/example
+    """
+    ctx.obj = {"params": params_file, "debug": debug, "quiet": quiet}
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (.skops).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of the training corpora.")
+@click.pass_context
+@handle_errors
+def run(ctx, inputs, out_dir, model_path, data_dir):
+    """Run every stage on INPUTS (files, folders, http(s) URLs) and write the report to --out.
+
+    \b
+    Writes DIR/index.html, DIR/articles/*.html, DIR/claims.jsonl, DIR/claims.csv, DIR/summary.json.
+    Example:
+      claimcheck run claims/examples https://example.org/story.html --out reports/example
+    """
+    from pathlib import Path
+
+    from pipeline.run import run as run_all
+    from pipeline.settings import model_path as resolve_model
+
+    params = _params(ctx, data_dir)
+    result = run_all(
+        inputs, Path(out_dir), model_path=resolve_model(model_path, params), params=params, on_skip=_report_skip
+    )
+    _say(ctx, f"{result.articles} articles, {result.claims} claims, {len(result.skipped)} skipped")
+    click.echo(str(result.index))
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Claims JSONL to write.")
+@click.pass_context
+@handle_errors
+def extract(ctx, inputs, out_path):
+    """Extract claims from INPUTS into a JSONL file (plus its .articles.jsonl side file).
+
+    \b
+    Example:
+      claimcheck extract claims/examples --out claims/examples.jsonl
+    """
+    from pipeline.atomic import write_jsonl
+    from pipeline.outputs import side_path, side_records
+    from pipeline.run import extract_stream
+
+    params = _params(ctx)
+    skipped, articles, claims = [], [], []
+    for article, found in extract_stream(inputs, params, skipped, _report_skip):
+        articles.append(article.to_dict())
+        claims.extend(found)
+    write_jsonl(out_path, claims)
+    write_jsonl(side_path(out_path), side_records(articles, [s.to_dict() for s in skipped]))
+    _say(ctx, f"{len(articles)} articles, {len(claims)} claims, {len(skipped)} skipped")
+    click.echo(out_path)
+    if skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("claims_path", metavar="CLAIMS", type=click.Path(dir_okay=False))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Predictions JSONL.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (.skops).")
+@click.pass_context
+@handle_errors
+def classify(ctx, claims_path, out_path, model_path):
+    """Label the claims in CLAIMS (extract's JSONL, or a CSV/JSONL with a `text` column).
+
+    \b
+    Optional columns: id, context, design (observational|experimental|unknown),
+    reference (the same finding as the source states it: adds reference_strength, relation).
+    Example:
+      claimcheck classify claims/examples.jsonl --out claims/examples.pred.jsonl
+    """
+    import shutil
+    from pathlib import Path
+
+    from pipeline.atomic import write_jsonl
+    from pipeline.classify import add_reference_relation, classify_claims, read_claims
+    from pipeline.model import load_model
+    from pipeline.outputs import side_path
+    from pipeline.settings import model_path as resolve_model
+
+    params = _params(ctx)
+    model = load_model(resolve_model(model_path, params))
+    claims = read_claims(claims_path)
+    labelled = classify_claims(claims, model, abstain_threshold=params["classify"]["abstain_threshold"])
+    write_jsonl(out_path, add_reference_relation(labelled, model))
+    side_in, side_out = side_path(claims_path), side_path(out_path)
+    if side_in.is_file() and side_in.resolve() != Path(side_out).resolve():
+        shutil.copyfile(side_in, side_out)
+    _say(ctx, f"{len(labelled)} claims labelled")
+    click.echo(out_path)
+
+
+@main.command()
+@click.argument("pred_path", metavar="PRED", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.pass_context
+@handle_errors
+def report(ctx, pred_path, out_dir):
+    """Write the HTML report for labelled claims in PRED (uses PRED's .articles.jsonl side file if present).
+
+    \b
+    Example:
+      claimcheck report claims/examples.pred.jsonl --out reports/example
+    """
+    from pathlib import Path
+
+    from pipeline.classify import read_claims
+    from pipeline.outputs import side_path
+    from pipeline.report import read_side_file, write_report
+
+    params = _params(ctx)
+    claims = read_claims(pred_path)
+    side = side_path(pred_path)
+    articles, skipped = read_side_file(side) if side.is_file() else ([], [])
+    index = write_report(claims, articles, skipped, Path(out_dir), params=params)
+    click.echo(str(index))
+
+
+@main.command()
+@click.option("--labels", "label_files", multiple=True, type=click.Path(exists=True),
+              help="Your own labels (CSV/JSONL, Prodigy, Label Studio, doccano), or a folder of them; repeatable.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of the training corpora.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Model file to write.")
+@click.pass_context
+@handle_errors
+def train(ctx, label_files, data_dir, out_path):
+    """Train the model on the public corpora plus your own labels.
+
+    \b
+    Example:
+      claimcheck train --labels labels/ --out models/claimcheck.skops
+    """
+    from pipeline.labels import label_files_in
+    from pipeline.settings import data_dir as resolve_data
+    from pipeline.settings import model_path as resolve_model
+    from pipeline.train import train as train_model
+
+    params = _params(ctx, data_dir)
+    label_files = label_files_in(label_files)
+    out = resolve_model(out_path, params)
+    _say(ctx, "training (a few minutes)...")
+    model = train_model(resolve_data(data_dir, params), out, params, label_files)
+    rows = model.card["rows"]["label"]
+    _say(ctx, f"trained on {sum(rows.values())} labelled rows")
+    click.echo(str(out))
+
+
+@main.command()
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (.skops).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of the training corpora.")
+@click.option("--metrics", "metrics_path", type=click.Path(dir_okay=False), help="metrics.json to write.")
+@click.option("--plots-dir", type=click.Path(file_okay=False), help="Folder for plot CSVs.")
+@click.pass_context
+@handle_errors
+def evaluate(ctx, model_path, data_dir, metrics_path, plots_dir):
+    """Score the model on held-out studies; write metrics.json and plot data for DVC.
+
+    \b
+    Example:
+      claimcheck evaluate --metrics metrics/metrics.json
+    """
+    import json
+    from pathlib import Path
+
+    from pipeline.evaluate import evaluate as evaluate_model
+    from pipeline.evaluate import write_evaluation
+    from pipeline.model import load_model
+    from pipeline.settings import data_dir as resolve_data
+    from pipeline.settings import model_path as resolve_model
+    from pipeline.settings import resolve
+
+    params = _params(ctx, data_dir)
+    model = load_model(resolve_model(model_path, params))
+    metrics, plots = evaluate_model(model, resolve_data(data_dir, params), params)
+    write_evaluation(
+        metrics, plots,
+        Path(metrics_path) if metrics_path else resolve(params, params["evaluate"]["metrics"]),
+        Path(plots_dir) if plots_dir else resolve(params, params["evaluate"]["plots_dir"]),
+    )
+    click.echo(json.dumps({k: v.get("macro_f1") for k, v in metrics.items()}, sort_keys=True))
+
+
+@main.group()
+def labels():
+    """Work with label files (active learning)."""
+
+
+@labels.command("export")
+@click.argument("pred_path", metavar="PRED", type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="CSV to write.")
+@click.option("--n", "n", default=100, show_default=True, help="How many claims.")
+@click.pass_context
+@handle_errors
+def labels_export(ctx, pred_path, out_path, n):
+    """Export the N claims the model is least sure of, ready to label.
+
+    \b
+    Example:
+      claimcheck labels export reports/example/claims.jsonl --out labels/todo.csv --n 50
+    """
+    from pipeline.classify import read_claims
+    from pipeline.labels import export_uncertain
+
+    count = export_uncertain(read_claims(pred_path), out_path, n)
+    _say(ctx, f"{count} claims to label; fill the `label` column, then: claimcheck train --labels {out_path}")
+    click.echo(out_path)
+
+
+@main.group()
+def model():
+    """Inspect model files."""
+
+
+@model.command("info")
+@click.argument("model_path", metavar="MODEL", type=click.Path(dir_okay=False))
+@click.pass_context
+@handle_errors
+def model_info(ctx, model_path):
+    """Show a model's card: versions, classes, training data, params.
+
+    \b
+    Example:
+      claimcheck model info models/claimcheck.skops
+    """
+    import json
+
+    from pipeline.model import load_model
+
+    click.echo(json.dumps(load_model(model_path).card, indent=2, sort_keys=True))
+
+
+@model.command("audit")
+@click.argument("model_path", metavar="MODEL", type=click.Path(dir_okay=False))
+@click.pass_context
+@handle_errors
+def model_audit(ctx, model_path):
+    """List the types a model file would build, without loading it; exit 1 if any is untrusted.
+
+    \b
+    Example:
+      claimcheck model audit shared/colleague-model.skops
+    """
+    import json
+
+    from pipeline.model import audit_model
+
+    report = audit_model(model_path)
+    click.echo(json.dumps(report, indent=2, sort_keys=True))
+    if report["untrusted_types"]:
+        sys.exit(EXIT_ERROR)
