@@ -18,7 +18,8 @@ decorators; matchers are built when a component is created.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
+from typing import NamedTuple
 
 import numpy as np
 from spacy.attrs import IS_QUOTE, IS_SPACE
@@ -180,100 +181,102 @@ class ClaimFinder:
         self.health.add("HEALTH", [nlp.make_doc(t) for t in terms])
         self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.acronyms.add("HEALTH", [nlp.make_doc(t) for t in rules.HEALTH_ACRONYMS])
+        self.finite_tags = np.array([nlp.vocab.strings.add(t) for t in sorted(rules.FINITE_TAGS)], dtype="uint64")
 
     # -- per doc
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # rebuilt from the tokens on every access: read it once
+        text = doc.text  # spaCy rebuilds it from the tokens on every access: read it once
         units = self._units(doc, text)
+        claims: list[Span] = []
+        rejected: list[Span] = []
         if not units:
-            doc.spans["claims"] = []
-            doc.spans["claims_rejected"] = []
+            doc.spans["claims"] = claims
+            doc.spans["claims_rejected"] = rejected
             return doc
-        health_starts = sorted(
-            [s for _, s, _ in self.health(doc)] + [s for _, s, _ in self.acronyms(doc)])
+        # per-token facts as prefix sums: counts inside any span in O(1)
+        n = len(doc)
+        health = np.zeros(n + 1, dtype="int32")
+        for matcher in (self.health, self.acronyms):
+            for _, start, _ in matcher(doc):
+                health[start + 1] += 1
+        health = np.cumsum(health)
+        finite = None
+        if doc.has_annotation("TAG"):
+            finite = np.concatenate(([0], np.cumsum(np.isin(doc.to_array("TAG"), self.finite_tags))))
         cues = doc.spans["cues"] if "cues" in doc.spans else []
         cue_starts = [c.start for c in cues]
 
-        def health_hits(span: Span) -> int:
-            return bisect_left(health_starts, span.end) - bisect_left(health_starts, span.start)
+        def hits(u) -> int:
+            return int(health[u.span.end] - health[u.span.start]) if u is not None else 0
 
-        def cue_labels(span: Span) -> set:
-            lo, hi = bisect_left(cue_starts, span.start), bisect_left(cue_starts, span.end)
+        def asserts(u) -> bool:
+            if finite is None:
+                return rules.has_assertion(u.span)
+            return bool(finite[u.span.end] - finite[u.span.start])
+
+        def cue_labels(u) -> set:
+            if u is None:
+                return set()
+            lo, hi = bisect_left(cue_starts, u.span.start), bisect_left(cue_starts, u.span.end)
             return {cues[i].label_ for i in range(lo, hi)}
 
-        claims: list[Span] = []
-        rejected: list[Span] = []
-        context: dict[tuple[int, int], tuple[int, int] | None] = {}
-        lead_ins: dict[tuple[int, int], tuple[int, int] | None] = {}
-        prev_unit = None
-        prev_health = 0
-        recent = (0, 0)
+        info: dict[tuple[int, int], tuple] = {}
+        prev = None
+        recent = (0, 0)  # health mentions in the last two units
         lead_in = None  # the current list's lead-in unit
-        for unit in units:
-            span, is_item, whole_line, line_end_colon = unit
-            hits = health_hits(span)
-            if is_item:
-                lead = lead_in
-            else:
-                lead = None
-                lead_in = span if line_end_colon else None
+        for u in units:
+            lead = lead_in if u.is_item else None
+            if not u.is_item:
+                lead_in = u if u.ends_colon else None
             # context: the lead-in of an item, else the previous sentence in the same paragraph
-            ctx = None
-            if lead is not None:
-                ctx = lead
-            elif prev_unit is not None and not _BLANK_LINE.search(text, prev_unit.end_char, span.start_char):
-                ctx = prev_unit
-            reason = rules.non_claim_reason(span, whole_line=whole_line, is_item=is_item)
+            ctx = lead
+            if ctx is None and prev is not None and not _BLANK_LINE.search(text, prev.end_char, u.start_char):
+                ctx = prev
+            own_hits, lead_hits = hits(u), hits(lead)
+            reason = rules.non_claim_reason(u.span, whole_line=u.whole_line, is_item=u.is_item, text=u.text)
             if reason is None:
-                reason = self._judge(span, lead, hits, health_hits(lead) if lead is not None else 0,
-                                     prev_health, cue_labels, line_end_colon and not is_item)
+                reason = self._judge(u, lead, own_hits + lead_hits, recent[0] + recent[1],
+                                     asserts(u) or (lead is not None and asserts(lead)), cue_labels(u))
             if reason is None:
-                claim_text = (lead.text.strip() + " " + span.text) if lead is not None else span.text
-                causal = "causal" in cue_labels(span) or (lead is not None and "causal" in cue_labels(lead))
-                claim = Span(doc, span.start, span.end, label=rules.claim_type(claim_text, causal=causal))
+                claim_text = f"{lead.text} {u.text}" if lead is not None else u.text
+                causal = "causal" in cue_labels(u) or "causal" in cue_labels(lead)
+                claim = Span(doc, u.span.start, u.span.end, label=rules.claim_type(claim_text, causal=causal))
                 claims.append(claim)
-                key = (claim.start_char, claim.end_char)
-                context[key] = (ctx.start_char, ctx.end_char) if ctx is not None else None
-                lead_ins[key] = (lead.start_char, lead.end_char) if lead is not None else None
+                info[(claim.start_char, claim.end_char)] = (
+                    u.is_item,
+                    (lead.start_char, lead.end_char) if lead is not None else None,
+                    (ctx.start_char, ctx.end_char) if ctx is not None else None,
+                )
             else:
-                rejected.append(Span(doc, span.start, span.end, label=reason))
-            prev_unit = span
-            # health mentions in the last two sentences (for pronoun follow-ups)
-            recent = (recent[1], hits + (health_hits(lead) if lead is not None else 0))
-            prev_health = recent[0] + recent[1]
+                rejected.append(Span(doc, u.span.start, u.span.end, label=reason))
+            prev = u
+            recent = (recent[1], own_hits + lead_hits)
         doc.spans["claims"] = claims
         doc.spans["claims_rejected"] = rejected
         for claim in claims:
-            key = (claim.start_char, claim.end_char)
-            claim._.cc_item = lead_ins[key] is not None or _is_item_span(text, claim)
-            claim._.cc_lead_in = lead_ins[key]
-            claim._.cc_context = context[key]
+            claim._.cc_item, claim._.cc_lead_in, claim._.cc_context = info[(claim.start_char, claim.end_char)]
         return doc
 
     @staticmethod
-    def _judge(span, lead, hits, lead_hits, prev_health, cue_labels, is_lead_in) -> str | None:
+    def _judge(u, lead, health_hits: int, recent_health: int, asserting: bool, labels: set) -> str | None:
         """Assertion + health relevance; returns a rejection reason or None for a claim."""
-        asserting = rules.has_assertion(span) or (lead is not None and rules.has_assertion(lead))
         if not asserting:
             return "no_assertion"
-        if is_lead_in and not rules.lead_in_asserts(span):
+        if u.ends_colon and not u.is_item and not rules.lead_in_asserts(u.span):
             return "lead_in"
-        labels = cue_labels(span)
-        text = span.text
-        if rules.is_imperative(span) and not ("causal" in labels or rules.has_number(text)):
+        if rules.is_imperative(u.span) and not ("causal" in labels or rules.has_number(u.text)):
             return "advice"
-        if hits or lead_hits or rules.has_medical_word(text):
+        if health_hits or rules.has_medical_word(u.text):
             return None
-        signal = bool(labels - {"attribution"}) or rules.has_number(text) or rules.has_advice(text) \
-            or rules.has_correlational(text)
-        if signal and prev_health:
+        signal = bool(labels - {"attribution"}) or rules.has_number(u.text) or rules.has_advice(u.text) \
+            or rules.has_correlational(u.text)
+        if signal and recent_health:
             return None
         return "not_health"
 
     @staticmethod
-    def _units(doc: Doc, text: str):
-        """Trimmed sentences as (span, is_item, whole_line, ends_line_with_colon); the bullet of a
-        list item is cut off."""
+    def _units(doc: Doc, text: str) -> list["Unit"]:
+        """Sentences trimmed of surrounding whitespace; a list item's bullet is cut off."""
         out = []
         for sent in doc.sents:
             start, end = sent.start, sent.end
@@ -284,25 +287,33 @@ class ClaimFinder:
             if start >= end:
                 continue
             cs = doc[start].idx
-            ce = doc[end - 1].idx + len(doc[end - 1])
+            last = doc[end - 1]
+            ce = last.idx + len(last)
             line_start = text.rfind("\n", 0, cs) + 1
             nl = text.find("\n", ce)
             line_end = len(text) if nl < 0 else nl
             line = text[line_start:line_end]
-            is_item = rules.is_list_line(line)
-            if is_item and text[line_start:cs].strip() == "" and doc[start].text in ("-", "•", "*", "–") \
-                    and start + 1 < end:
-                start += 1
+            bullet = rules.strip_bullet(line)[1]
+            is_item = bullet > 0
+            if is_item and cs - line_start < bullet and start + 1 < end:
+                start += 1  # the bullet token
                 cs = doc[start].idx
-            span = doc[start:end]
             before = text[line_start:cs].strip()
             after = text[ce:line_end].strip()
-            whole_line = (before == "" or (is_item and rules.strip_bullet(line)[1] >= cs - line_start)) and after == ""
-            ends_colon = after == "" and span.text.rstrip().endswith(":")
-            out.append((span, is_item, whole_line, ends_colon))
+            whole_line = after == "" and (before == "" or (is_item and cs - line_start <= bullet))
+            sent_text = text[cs:ce]
+            out.append(Unit(doc[start:end], sent_text, cs, ce, is_item, whole_line,
+                            after == "" and sent_text.endswith(":")))
         return out
 
 
-def _is_item_span(text: str, span: Span) -> bool:
-    line_start = text.rfind("\n", 0, span.start_char) + 1
-    return rules.is_list_line(text[line_start:span.end_char])
+class Unit(NamedTuple):
+    """A trimmed sentence or list item."""
+
+    span: Span
+    text: str
+    start_char: int
+    end_char: int
+    is_item: bool
+    whole_line: bool
+    ends_colon: bool

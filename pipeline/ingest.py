@@ -105,7 +105,7 @@ def _folder(folder: str) -> Iterator[str | Skipped]:
             found.append((parts, Skipped(current, reason)))
             continue
         for entry in entries:
-            if False:
+            if entry.name.startswith("."):
                 continue  # .git, editor swap files, .ipynb_checkpoints
             path = os.path.join(current, entry.name)
             try:

@@ -12,12 +12,16 @@ from pathlib import Path
 
 from pipeline.errors import ModelError
 
-# Our own transformers, the only non-library types a model file may hold.
+# Beyond skops' own defaults, the only types a model file may hold: our transformers and the
+# calibration wrappers scikit-learn keeps private.
 TRUSTED_TYPES = (
     "pipeline.features.ClaimFrame",
     "pipeline.features.CueFeatures",
     "pipeline.features.DesignCross",
+    "pipeline.features.StrengthText",
     "pipeline.features.TextColumn",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
 )
 FORMAT = "claimcheck-model/1"
 
