@@ -124,6 +124,8 @@ _FALLBACK_FINITE = re.compile(
     r"shall|'s|'re|'ve|\w+(?:ed|es|s))\b", re.I)
 
 # --------------------------------------------------------------------------- furniture patterns
+# reasons of non_claim_reason that make a whole list furniture when its lead-in has them
+FURNITURE = frozenset({"byline", "boilerplate", "about_article", "call_to_action"})
 _BYLINE = re.compile(
     r"^(?:(?:written|reported|reviewed|medically reviewed|fact[- ]checked|edited|words|interview|"
     r"compiled|produced)\s+by\b|by\s+(?-i:[A-Z])[\w.'’-]*(?:\s+(?:(?-i:[A-Z])[\w.'’-]*|de|van|von|"
@@ -156,6 +158,8 @@ _BOILER_KEYS = ("reserved", "©", "copyright", "cookie", "privacy", "terms ", "s
 # anchored furniture: "Advertisement", "12 comments", "About Harbour Clinic", "X is a charity ..."
 _BOILERPLATE_START = re.compile(
     r"(?i:advertisement\b|\d+\s+(?:comments?|shares?|replies)\b)"
+    r"|(?i:more (?:from|on|about|stories|news|coverage|reading)|related|see also|also (?:read|see)|"
+    r"read also|recommended|trending|popular|latest|further reading|you (?:may|might) also like)\b[^.!?]*:$"
     r"|(?i:about )(?:the )?[A-Z][\w&.-]*(?: (?:of |for |and )?[A-Z][\w&.-]*)*\s*:?\s*$"
     r"|[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,6} (?:is|are) (?:a|an|the|one of the) (?i:(?:[\w-]+ ){0,5}"
     r"(?:association|society|organi[sz]ation|company|charity|foundation|institute|journal|"
@@ -195,6 +199,9 @@ _VAGUE_END = frozenset({
     "tips", "points", "questions", "details", "examples", "items", "areas", "options", "below",
     "here", "include", "includes", "including", "are", "were", "is", "was", "as", "like",
     "such", "said", "says", "say", "added", "explained", "wrote", "found", "reported", "showed",
+    "habits", "ideas", "suggestions", "recommendations", "advice", "measures", "changes", "rules",
+    "guidelines", "findings", "results", "benefits", "risks", "effects", "symptoms", "signs",
+    "questions", "ones", "others", "people", "groups", "categories", "types", "kinds",
 })
 
 
@@ -406,6 +413,8 @@ _EVIDENCE_STRONG = _R(
     r"|\bneed(?:s)? to (?:study|studies|look at|research) more\b|\bmore (?:cases|studies|research|data) "
     r"(?:is |are )?needed\b"
     r"|\b(?:needs?|has|have) to be (?:replicated|duplicated|confirmed|repeated|verified|validated)\b"
+    r"|\b(?:was|is|were|are) (?:a |an )?(?:small|tiny|short|pilot|preliminary|early|uncontrolled) "
+    r"(?:\w+ )?(?:trials?|stud(?:y|ies))\b"
     r"|\bunder ?way\b|\bthe (?:study|trial) (?:was|is) (?:small|limited|short|observational|"
     r"funded|published|not designed)\b")
 _SAFETY = _R(

@@ -224,16 +224,20 @@ class ClaimFinder:
         prev = None
         recent = (0, 0)  # health mentions in the last two units
         lead_in = None  # the current list's lead-in unit
+        lead_furniture = None  # why the lead-in is page furniture (its items are too), or None
         for u in units:
             lead = lead_in if u.is_item else None
-            if not u.is_item:
-                lead_in = u if u.ends_colon else None
             # context: the lead-in of an item, else the previous sentence in the same paragraph
             ctx = lead
             if ctx is None and prev is not None and not _BLANK_LINE.search(text, prev.end_char, u.start_char):
                 ctx = prev
             own_hits, lead_hits = hits(u), hits(lead)
             reason = rules.non_claim_reason(u.span, whole_line=u.whole_line, is_item=u.is_item, text=u.text)
+            if not u.is_item:
+                lead_in = u if u.ends_colon else None
+                lead_furniture = reason if reason in rules.FURNITURE else None
+            elif reason is None and lead is not None and lead_furniture:
+                reason = lead_furniture  # "More from us:", "For more information, ...:"
             if reason is None:
                 reason = self._judge(u, lead, own_hits + lead_hits, recent[0] + recent[1],
                                      asserts(u) or (lead is not None and asserts(lead)), cue_labels(u))

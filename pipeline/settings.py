@@ -78,23 +78,25 @@ def resolve(params: dict, value: str | Path) -> Path:
     return p if p.is_absolute() else Path(params["_base"]) / p
 
 
-def data_dir(flag: str | Path | None = None, params: dict | None = None) -> Path:
-    """The corpora folder: --data-dir, then $CLAIMCHECK_DATA_DIR, then params.yaml, then ../shared/datasets."""
+def _chosen(flag, env_name: str, params: dict | None, key: tuple[str, ...]) -> Path:
+    """A path from the flag, else the environment variable, else params.yaml (relative to it)."""
     if flag:
         return Path(flag).expanduser()
-    env = os.environ.get(DATA_DIR_ENV)
+    env = os.environ.get(env_name)
     if env:
         return Path(env).expanduser()
     params = params or load_params()
-    return resolve(params, params["data_dir"])
+    value = params
+    for k in key:
+        value = value[k]
+    return resolve(params, value)
+
+
+def data_dir(flag: str | Path | None = None, params: dict | None = None) -> Path:
+    """The corpora folder: --data-dir, then $CLAIMCHECK_DATA_DIR, then params.yaml, then ../shared/datasets."""
+    return _chosen(flag, DATA_DIR_ENV, params, ("data_dir",))
 
 
 def model_path(flag: str | Path | None = None, params: dict | None = None) -> Path:
     """The model file: --model, then $CLAIMCHECK_MODEL, then params.yaml train.model."""
-    if flag:
-        return Path(flag).expanduser()
-    env = os.environ.get(MODEL_ENV)
-    if env:
-        return Path(env).expanduser()
-    params = params or load_params()
-    return resolve(params, params["train"]["model"])
+    return _chosen(flag, MODEL_ENV, params, ("train", "model"))
