@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
+
+# Temp files are ".<target name>.<8 random characters>.tmp" beside the target (tempfile.mkstemp).
+_TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+@functools.lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _final_mode(path: Path) -> int:
+    """The mode a plain ``open(path, "w")`` would give: the old file's, else 0o666 minus the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 @contextlib.contextmanager
@@ -20,6 +40,8 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as fh:
             yield fh
             fh.flush()
+            # mkstemp makes the file private (0600); a report is meant to be read like any other file.
+            os.fchmod(fh.fileno(), _final_mode(path))
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -52,3 +74,22 @@ def write_jsonl(path: str | Path, records) -> int:
 def write_json(path: str | Path, data) -> None:
     """Write pretty, key-sorted JSON atomically."""
     write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+
+
+def remove_stale_temps(folder: str | Path) -> list[Path]:
+    """Delete temp files that a killed run left in ``folder`` (not recursive); returns what was removed.
+
+    Only names atomic_open makes (``.NAME.XXXXXXXX.tmp``) are touched. Call it before writing, not
+    while another process writes into the same folder.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if _TEMP.match(entry.name) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return sorted(removed)

@@ -59,8 +59,14 @@ def _say(ctx, message: str) -> None:
         click.echo(message, err=True)
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped, so a hostile file name cannot forge lines or colours."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text))
+
+
 def _report_skip(item) -> None:
-    click.echo(f"skipped {item.path}: {item.reason}", err=True)
+    """One line per skipped input on stderr: ``path: reason``."""
+    click.echo(f"{_printable(item.path)}: {_printable(item.reason)}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,6 +83,34 @@ def main(ctx, params_file, debug, quiet):
       claimcheck run claims/examples --out reports/example
     """
     ctx.obj = {"params": params_file, "debug": debug, "quiet": quiet}
+    _exit_cleanly_on_sigterm(ctx)
+    if debug:
+        import os
+
+        from pipeline.errors import DEBUG_ENV
+
+        previous = os.environ.get(DEBUG_ENV)
+        os.environ[DEBUG_ENV] = "1"
+        ctx.call_on_close(lambda: os.environ.pop(DEBUG_ENV) if previous is None
+                          else os.environ.__setitem__(DEBUG_ENV, previous))
+
+
+def _exit_cleanly_on_sigterm(ctx) -> None:
+    """SIGTERM (``kill``, a CI timeout) unwinds like Ctrl-C, so temp files of unfinished outputs are removed."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is not signal.SIG_DFL:
+        return
+
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
 
 
 @main.command()
@@ -84,15 +118,21 @@ def main(ctx, params_file, debug, quiet):
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False), help="Model file (.skops).")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Folder of the training corpora.")
+@click.option("--stories", "stories_file", type=click.Path(exists=True, dir_okay=False),
+              help="Stories manifest: CSV (article,story) or JSON {article: story}.")
+@click.option("--reference", "references", multiple=True,
+              help="The original source (paper, press release) the articles report on; repeatable.")
 @click.pass_context
 @handle_errors
-def run(ctx, inputs, out_dir, model_path, data_dir):
+def run(ctx, inputs, out_dir, model_path, data_dir, stories_file, references):
     """Run every stage on INPUTS (files, folders, http(s) URLs) and write the report to --out.
 
     \b
-    Writes DIR/index.html, DIR/articles/*.html, DIR/claims.jsonl, DIR/claims.csv, DIR/summary.json.
+    Writes DIR/index.html, DIR/stories/*.html, DIR/articles/*.html, DIR/claims.jsonl, DIR/claims.csv,
+    DIR/summary.json, DIR/claimreview.jsonld.
     Example:
       claimcheck run claims/examples https://example.org/story.html --out reports/example
+      claimcheck run news/ --reference paper.txt --stories stories.csv --out reports/study
     """
     from pathlib import Path
 
@@ -101,7 +141,8 @@ def run(ctx, inputs, out_dir, model_path, data_dir):
 
     params = _params(ctx, data_dir)
     result = run_all(
-        inputs, Path(out_dir), model_path=resolve_model(model_path, params), params=params, on_skip=_report_skip
+        inputs, Path(out_dir), model_path=resolve_model(model_path, params), params=params, on_skip=_report_skip,
+        stories_file=stories_file, references=references,
     )
     _say(ctx, f"{result.articles} articles, {result.claims} claims, {len(result.skipped)} skipped")
     click.echo(str(result.index))
@@ -177,26 +218,33 @@ def classify(ctx, claims_path, out_path, model_path):
 @main.command()
 @click.argument("pred_path", metavar="PRED", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--stories", "stories_file", type=click.Path(exists=True, dir_okay=False),
+              help="Stories manifest: CSV (article,story) or JSON {article: story}.")
 @click.pass_context
 @handle_errors
-def report(ctx, pred_path, out_dir):
+def report(ctx, pred_path, out_dir, stories_file):
     """Write the HTML report for labelled claims in PRED (uses PRED's .articles.jsonl side file if present).
 
     \b
+    Also writes DIR/claimreview.jsonld (one schema.org ClaimReview per claim).
     Example:
       claimcheck report claims/examples.pred.jsonl --out reports/example
     """
     from pathlib import Path
 
+    from pipeline.claimreview import write_claimreview
     from pipeline.classify import read_claims
     from pipeline.outputs import side_path
     from pipeline.report import read_side_file, write_report
+    from pipeline.stories import read_manifest
 
     params = _params(ctx)
     claims = read_claims(pred_path)
     side = side_path(pred_path)
     articles, skipped = read_side_file(side) if side.is_file() else ([], [])
-    index = write_report(claims, articles, skipped, Path(out_dir), params=params)
+    manifest = read_manifest(stories_file) if stories_file else None
+    index = write_report(claims, articles, skipped, Path(out_dir), params=params, manifest=manifest)
+    write_claimreview(Path(out_dir) / "claimreview.jsonld", claims, articles)
     click.echo(str(index))
 
 
@@ -331,4 +379,6 @@ def model_audit(ctx, model_path):
     report = audit_model(model_path)
     click.echo(json.dumps(report, indent=2, sort_keys=True))
     if report["untrusted_types"]:
+        click.echo(f"Error: {model_path}: not safe to load: it asks for types that are not trusted: "
+                   f"{', '.join(report['untrusted_types'])}", err=True)
         sys.exit(EXIT_ERROR)

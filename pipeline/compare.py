@@ -22,9 +22,30 @@ associated association linked link tied related cause causes caused help helps
 
 NUMBER_BONUS = 0.1  # added to the cosine per number two claims share ...
 NUMBER_BONUS_MAX = 0.2  # ... up to this much
+ENTITY_BONUS = 0.05  # per shared name (STRIDE-BP, NRF2, Alzheimer) ...
+ENTITY_BONUS_MAX = 0.1  # ... up to this much
+FINDING_BONUS = 0.1  # both claims share a word on each side of the relation (exposure and outcome)
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# names: acronyms and mixed-case or hyphenated tokens anywhere, capitalised words not opening the sentence
+_ENTITY = re.compile(r"\b(?:[A-Z][A-Za-z]*[A-Z0-9][\w-]*|[A-Z]{1,3}-[A-Za-z][\w-]*|[A-Za-z]+-\d[\w-]*|[A-Za-z]+\d+[A-Za-z\d]*)\b"
+                     r"|(?<=[a-z,;:] )[A-Z][a-z]{2,}(?:[ -][A-Z][a-z]+)*")
+_NOT_ENTITIES = frozenset({"the", "a", "an", "this", "these", "those", "it", "they", "we", "i", "dr", "mr", "mrs",
+                           "ms", "prof", "professor", "university", "study", "researchers"})
+# the verb (phrase) that relates an exposure to an outcome; what comes before it is the exposure side
+_RELATION = re.compile(
+    r"\b(?:(?:is|are|was|were|be|been)\s+)?(?:(?:strongly|closely|significantly|inversely|positively)\s+)?"
+    r"(?:linked|associated|tied|connected|related|correlated)\s+(?:to|with)\b"
+    r"|\b(?:may|might|could|can|will|would|to|did|does|do|not)?\s*(?:help(?:s|ed)?\s+)?"
+    r"(?:lower(?:s|ed)?|reduc(?:e|es|ed)|cut(?:s)?|rais(?:e|es|ed)|increas(?:e|es|ed)|boost(?:s|ed)?|"
+    r"prevent(?:s|ed)?|caus(?:e|es|ed)|improv(?:e|es|ed)|protect(?:s|ed)?|slow(?:s|ed)?|halv(?:e|es|ed)|"
+    r"doubl(?:e|es|ed)|trigger(?:s|ed)?|lead(?:s)?\s+to|led\s+to|affect(?:s|ed)?|treat(?:s|ed)?|"
+    r"cure(?:s|d)?|predict(?:s|ed)?|stop(?:s|ped)?|fight(?:s)?|block(?:s|ed)?|ease(?:s|d)?|"
+    r"worsen(?:s|ed)?|shrink(?:s)?|shrank|extend(?:s|ed)?|delay(?:s|ed)?|fuel(?:s|led)?|"
+    r"(?:is|are|was|were)\s+(?:a\s+)?(?:risk\s+factor|key|good|bad)\s+for)\b"
+    r"|\b(?:higher|lower|greater|reduced|increased)\s+(?:risk|odds|chance|likelihood|rates?)\s+of\b",
+    re.I)
 
 
 def _stem(word: str) -> str:
@@ -40,23 +61,68 @@ def _norm_number(text: str) -> str:
     return text.replace(",", "")
 
 
-def _analyze(text: str) -> list[str]:
-    """Word 1-2grams after stop words are removed; numbers are kept (thousands commas dropped)."""
+def _content_words(text: str) -> list[str]:
     words = []
     for tok in _TOKEN.findall(text.lower()):
         if tok[0].isdigit():
             words.append(_norm_number(tok))
         elif tok not in STOP_WORDS:
             words.append(_stem(tok))
+    return words
+
+
+def _analyze(text: str) -> list[str]:
+    """Word 1-2grams after stop words are removed; numbers are kept (thousands commas dropped)."""
+    words = _content_words(text)
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
+analyze_words = _analyze  # public name (stories use it for article similarity)
+
+
 def _numbers(claim: dict) -> set[str]:
-    return {_norm_number(n) for n in _NUMBER.findall(claim.get("text") or "")}
+    """Numbers as written (digits) plus their normalised values ("six in ten" and "60%" are one share)."""
+    from pipeline.quantities import quantities
+
+    text = claim.get("text") or ""
+    out = {_norm_number(n) for n in _NUMBER.findall(text)}
+    for q in quantities(text):
+        if q.get("value") is not None and q["kind"] in ("share", "relative", "change", "points"):
+            out.add(f"{q['kind']}={float(q['value']):.3f}")
+    return out
+
+
+def entities(text: str) -> set[str]:
+    """Names in a claim (lower-cased): acronyms, gene/trial names, capitalised words inside the sentence."""
+    out = set()
+    for m in _ENTITY.finditer(text or ""):
+        name = m.group().lower()
+        if name not in _NOT_ENTITIES and not name.isdigit():
+            out.add(name)
+    return out
+
+
+def finding_sides(text: str) -> tuple[set[str], set[str]] | None:
+    """(exposure words, outcome words) around the first relation verb of a claim, or None."""
+    m = _RELATION.search(text or "")
+    if not m:
+        return None
+    before, after = set(_content_words(text[: m.start()])), set(_content_words(text[m.end():]))
+    before = {w for w in before if not w[0].isdigit()}
+    after = {w for w in after if not w[0].isdigit()}
+    return (before, after) if before and after else None
+
+
+def _finding_overlap(a, b) -> bool:
+    if a is None or b is None:
+        return False
+    return bool((a[0] & b[0]) and (a[1] & b[1])) or bool((a[0] & b[1]) and (a[1] & b[0]))
 
 
 def similarity(claims: list[dict]):
-    """Pairwise similarity (numpy array): TF-IDF cosine plus a bonus for shared numbers, capped at 1."""
+    """Pairwise similarity (numpy array): TF-IDF cosine, plus bonuses for shared numbers (by value),
+    shared names, and a shared exposure and outcome (words on each side of the relation), capped at 1.
+    Bonuses only apply to pairs that already share a content word."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -67,24 +133,36 @@ def similarity(claims: list[dict]):
         sim = (matrix @ matrix.T).toarray()
     except ValueError:  # no content words at all
         sim = np.zeros((n, n))
-    shared = _shared_numbers(claims)
-    bonus = np.minimum(NUMBER_BONUS * shared, NUMBER_BONUS_MAX) * (sim > 0)
+    bonus = np.minimum(NUMBER_BONUS * _shared(claims, _numbers), NUMBER_BONUS_MAX)
+    bonus += np.minimum(ENTITY_BONUS * _shared(claims, lambda c: entities(c.get("text") or "")), ENTITY_BONUS_MAX)
+    sides = [finding_sides(t) for t in texts]
+    candidates = np.argwhere(np.triu(sim > 0, 1))
+    for i, j in candidates.tolist():
+        if _finding_overlap(sides[i], sides[j]):
+            bonus[i, j] += FINDING_BONUS
+            bonus[j, i] += FINDING_BONUS
+    bonus *= sim > 0
     np.fill_diagonal(bonus, 0.0)
     return np.clip(sim + bonus, 0.0, 1.0)
 
 
-def _shared_numbers(claims: list[dict]):
-    """How many distinct numbers each pair of claims has in common (dense array)."""
+def _shared(claims: list[dict], keys) -> "np.ndarray":  # noqa: F821
+    """How many distinct keys (``keys(claim)`` -> set) each pair of claims has in common (dense array)."""
     from scipy.sparse import csr_matrix
 
     vocab: dict[str, int] = {}
     rows, cols = [], []
     for i, claim in enumerate(claims):
-        for number in sorted(_numbers(claim)):
+        for key in sorted(keys(claim)):
             rows.append(i)
-            cols.append(vocab.setdefault(number, len(vocab)))
+            cols.append(vocab.setdefault(key, len(vocab)))
     m = csr_matrix(([1.0] * len(rows), (rows, cols)), shape=(len(claims), max(len(vocab), 1)))
     return (m @ m.T).toarray()
+
+
+def _shared_numbers(claims: list[dict]):
+    """How many distinct numbers each pair of claims has in common (dense array)."""
+    return _shared(claims, _numbers)
 
 
 def _components(sim, threshold: float) -> list[list[int]]:
@@ -100,7 +178,7 @@ def _components(sim, threshold: float) -> list[list[int]]:
     return list(groups.values())
 
 
-def _average_link(members: list[int], sim, articles: list[str], threshold: float) -> list[list[int]]:
+def average_link(members: list[int], sim, articles: list[str], threshold: float) -> list[list[int]]:
     """Merge the closest pair of clusters (mean pairwise similarity) while it reaches ``threshold``.
 
     Two clusters holding claims of the same article are never merged: a group has at most one
@@ -138,6 +216,20 @@ def source_name(claim: dict) -> str:
     return claim.get("source") or claim.get("title") or claim.get("article_id") or "Unknown source"
 
 
+def align_groups(claims: list[dict], *, threshold: float, sim=None) -> list[list[int]]:
+    """:func:`align_claims` as index lists into ``claims`` (``sim``: a precomputed :func:`similarity`)."""
+    if not claims:
+        return []
+    if sim is None:
+        sim = similarity(claims)
+    articles = [str(c.get("article_id", i)) for i, c in enumerate(claims)]
+    groups = []
+    for component in _components(sim, threshold):
+        groups.extend(average_link(component, sim, articles, threshold))
+    groups.sort(key=lambda g: (-len({source_name(claims[i]) for i in g}), g[0]))
+    return groups
+
+
 def align_claims(claims: list[dict], *, threshold: float) -> list[list[dict]]:
     """Group claims that state the same finding across sources.
 
@@ -145,15 +237,7 @@ def align_claims(claims: list[dict], *, threshold: float) -> list[list[dict]]:
     Groups come sorted by (-number of sources, position of their first claim in ``claims``);
     claims inside a group keep their input order. Every claim is in exactly one group.
     """
-    if not claims:
-        return []
-    sim = similarity(claims)
-    articles = [str(c.get("article_id", i)) for i, c in enumerate(claims)]
-    groups = []
-    for component in _components(sim, threshold):
-        groups.extend(_average_link(component, sim, articles, threshold))
-    groups.sort(key=lambda g: (-len({source_name(claims[i]) for i in g}), g[0]))
-    return [[claims[i] for i in g] for g in groups]
+    return [[claims[i] for i in g] for g in align_groups(claims, threshold=threshold)]
 
 
 KIND_ORDER = ("journal", "press_release", "news", "blog", "other")
@@ -216,3 +300,86 @@ def stories(articles: list[dict], claims: list[dict]) -> list[dict]:
         title = titles.pop() if len(titles) == 1 else ""
         default["name"] = title or "All articles"
     return list(by_key.values())
+
+
+def align_threshold(params: dict | None) -> float:
+    from pipeline.settings import DEFAULTS
+
+    return float(((params or {}).get("compare") or {}).get("align_threshold", DEFAULTS["compare"]["align_threshold"]))
+
+
+def _claim_order(claim: dict):
+    si, sc = claim.get("sentence_index"), claim.get("start_char")
+    return (si if isinstance(si, int) else 1 << 30, sc if isinstance(sc, int) else 1 << 30)
+
+
+def compare_run(articles: list[dict], claims: list[dict], params: dict | None = None, *,
+                manifest: dict[str, str] | None = None) -> list[dict]:
+    """Stories, finding rows, evidence and number checks for a whole run.
+
+    Annotates in place: each article's and claim's ``story``; each claim's ``finding``
+    (``"<story>#<row>"``), ``quantities``, ``number_flags`` and the evidence fields of
+    :mod:`pipeline.evidence`. Deterministic: the same articles and claims give the same result
+    whatever order the claims come in. Returns the stories in order of their first article:
+    ``[{"story", "name", "articles", "claims", "groups", "reference", "differs"}]`` where ``groups``
+    are the finding rows (lists of claims) and ``differs`` maps a row index to
+    :func:`pipeline.quantities.differing_numbers` for that row.
+    """
+    from pipeline.evidence import judge_story
+    from pipeline.quantities import annotate, differing_numbers
+    from pipeline.stories import apply_stories, assign_stories, story_threshold
+
+    threshold = align_threshold(params)
+    known = {a.get("article_id") for a in articles}
+    story_of = assign_stories(articles, manifest=manifest, threshold=story_threshold(params))
+    apply_stories(articles, claims, story_of)
+    annotate(claims)
+    position = {a.get("article_id"): i for i, a in enumerate(articles)}
+    by_story: dict[str, dict] = {}
+    for a in articles:
+        key = str(a.get("story") or "")
+        by_story.setdefault(key, {"story": key, "name": key, "articles": [], "claims": []})["articles"].append(a)
+    for c in claims:
+        key = str(c.get("story") or "") if c.get("article_id") not in known else \
+            str(story_of.get(str(c.get("article_id")), c.get("story") or ""))
+        by_story.setdefault(key, {"story": key, "name": key, "articles": [], "claims": []})["claims"].append(c)
+    out = []
+    for story in by_story.values():
+        sc = sorted(story["claims"], key=lambda c: (position.get(c.get("article_id"), len(position)),
+                                                    _claim_order(c), str(c.get("claim_id") or "")))
+        sim = similarity(sc) if sc else None
+        groups = align_groups(sc, threshold=threshold, sim=sim)
+        story["reference"] = judge_story(sc, groups, sim, story["articles"], threshold) if sc else None
+        story["claims"] = sc
+        story["groups"] = [[sc[i] for i in g] for g in groups]
+        story["differs"] = {}
+        for k, group in enumerate(story["groups"], 1):
+            for c in group:
+                c["finding"] = f"{story['story']}#{k}"
+            if len({c.get("article_id") for c in group}) < 2:
+                continue
+            differs = differing_numbers(group)
+            if differs:
+                story["differs"][k - 1] = differs
+                for d in differs:
+                    values = "; ".join(f"{v['text']} ({v['source']})" for v in d["values"])
+                    for c in group:
+                        c["number_flags"].append({"flag": "differs", "text": "",
+                                                  "message": f"numbers differ between sources: {values}"})
+        story["name"] = _story_name(story)
+        out.append(story)
+    return out
+
+
+def _story_name(story: dict) -> str:
+    """A story's display name: the title of its most authoritative article for automatic stories
+    (whose key is that title's slug), else the key itself."""
+    from pipeline.stories import KIND_RANK, slug
+
+    key = story["story"]
+    if story["articles"]:
+        rep = min(enumerate(story["articles"]), key=lambda ia: (KIND_RANK.get(ia[1].get("kind"), 5), ia[0]))[1]
+        title = str(rep.get("title") or "")
+        if title and (not key or slug(title) == key.rsplit("-", 1)[0] or slug(title) == key):
+            return title
+    return key or "All articles"

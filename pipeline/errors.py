@@ -1,5 +1,9 @@
 """The library's own errors. The CLI turns them into one-line messages."""
 
+# Set (to "1") by `claimcheck --debug`: unexpected exceptions propagate instead of becoming a
+# skipped input, so their traceback is shown. An environment variable, so worker processes see it too.
+DEBUG_ENV = "CLAIMCHECK_DEBUG"
+
 
 class ClaimcheckError(Exception):
     """Base class: a problem the user can fix; the message says how."""

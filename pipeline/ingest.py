@@ -9,8 +9,8 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
-from pipeline.errors import InputError
-from pipeline.records import Article, Skipped
+from pipeline.errors import DEBUG_ENV, InputError
+from pipeline.records import Article, Skipped, public_path
 from pipeline.textfile import article_id, check_kind, decode_bytes, layout_text, parse_text, read_bytes
 
 SUFFIXES = (".html", ".htm", ".txt", ".md", ".jsonl")
@@ -56,11 +56,17 @@ def _limits(params: dict | None) -> dict:
     return {**DEFAULTS["ingest"], **(params.get("ingest") or {})}
 
 
-def _attempt(where: str, fn, *args) -> Article | Skipped:
+def _attempt(where: str, fn, *args):
+    """``fn(*args)``, or Skipped(where, reason) if it fails: one odd input never stops the others."""
     try:
         return fn(*args)
     except InputError as exc:
         return Skipped(where, exc.reason)
+    except Exception as exc:  # noqa: BLE001 - a bug met on one input; with --debug it propagates
+        if os.environ.get(DEBUG_ENV):
+            raise
+        return Skipped(where, f"cannot be read: unexpected {type(exc).__name__}: {exc} "
+                              "(a claimcheck bug: rerun with --debug for the traceback)")
 
 
 # --- paths -----------------------------------------------------------------
@@ -124,17 +130,18 @@ def _from_file(path: str, limits: dict) -> Iterator[Article | Skipped]:
     from pipeline.webpage import parse_html
 
     suffix = Path(path).suffix.lower()
-    try:
-        text = decode_bytes(read_bytes(path, limits["max_bytes"]), path, html=suffix in _HTML_SUFFIXES)
-    except InputError as exc:
-        yield Skipped(path, exc.reason)
+    text = _attempt(path, lambda: decode_bytes(read_bytes(path, limits["max_bytes"]), path,
+                                               html=suffix in _HTML_SUFFIXES))
+    if isinstance(text, Skipped):
+        yield text
         return
+    shown = public_path(path)  # Article.path: no machine-specific folders in any output
     if suffix == ".jsonl":
         yield from _jsonl(text, path)
     elif suffix in _HTML_SUFFIXES:
-        yield _attempt(path, lambda: parse_html(text, path=path))
+        yield _attempt(path, lambda: parse_html(text, path=shown))
     else:
-        yield _attempt(path, lambda: parse_text(text, path=path, markdown=suffix == ".md"))
+        yield _attempt(path, lambda: parse_text(text, path=shown, markdown=suffix == ".md"))
 
 
 # --- JSONL -----------------------------------------------------------------
@@ -195,7 +202,7 @@ def _jsonl_article(line: str, path: str, number: int) -> Article:
         title=title,
         source=source,
         url=fields.get("url") or defaults.url,
-        path=path,
+        path=public_path(path),
         published=fields.get("published") or defaults.published,
         kind=fields.get("kind") or defaults.kind,
         story=fields.get("story", ""),

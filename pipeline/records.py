@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 
 LABELS = ("hedged", "supported", "overstated")
 KINDS = ("news", "press_release", "journal", "blog", "other")
 CLAIM_TYPES = ("efficacy", "safety", "prevalence", "mechanism", "eligibility", "evidence", "practical")
 DESIGNS = ("observational", "experimental", "animal", "review", "unknown")
+
+
+def public_path(path: str) -> str:
+    """A path as outputs record it: URLs and relative paths as given, absolute paths by file name only.
+
+    Outputs must not depend on (or reveal) where the inputs sit on this machine; ``path:LINE``
+    (a JSONL line) keeps its line number.
+    """
+    path = str(path or "")
+    if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*://", path):
+        return path
+    if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", path):
+        return PurePath(path.replace("\\", "/")).name or path
+    return path
 
 
 @dataclass
@@ -45,4 +61,5 @@ class Skipped:
         return f"{self.path}: {self.reason}"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """For outputs: the path as ``public_path`` gives it (messages on stderr use the full path)."""
+        return {"path": public_path(self.path), "reason": self.reason}

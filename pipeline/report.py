@@ -1,11 +1,18 @@
-"""Static HTML report: an index comparing sources and one page per article.
+"""Static HTML report: an index listing the stories, one page per story comparing its sources,
+and one page per article.
 
 This module builds plain template contexts; ``pipeline/templates`` does the presentation.
-Output is self-contained (inline CSS and SVG, no scripts) and byte-for-byte deterministic.
+Output is self-contained (inline CSS and SVG) and byte-for-byte deterministic. The only script is
+the review loop (``templates/review.js``) on the pages that show claims side by side; the page's
+Content-Security-Policy allows exactly that script by its sha256 hash, and all article-derived data
+reaches it through an escaped ``application/json`` block, never as code.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import json
 import re
 from pathlib import Path, PurePath
@@ -16,8 +23,13 @@ from pipeline.records import LABELS, Article
 
 CUE_LABELS = ("hedge", "booster", "attribution", "causal")
 KIND_NAMES = {"press_release": "press release"}
+REFERENCE_NAMES = {"journal": "journal article", "press_release": "press release"}
+RELATION_ARROWS = {"exaggerates": "↑", "same": "=", "downplays": "↓"}
+FLAG_NAMES = {"relative_only": "relative only", "no_denominator": "no denominator", "differs": "numbers differ"}
 STRENGTH_NAMES = ("no relationship stated", "correlational", "conditional causal", "direct causal")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+REVIEW_SCRIPT = Path(__file__).resolve().parent / "templates" / "review.js"
+CORRECTIONS_FILE = "claimcheck-labels.csv"
 
 # Chart geometry (SVG user units).
 CHART_LABEL_W, CHART_BAR_W, CHART_TAIL_W = 180, 420, 60
@@ -163,8 +175,8 @@ def _cues_in_claim_text(claim: dict) -> list[tuple[int, int, str]]:
 
 # ---------------------------------------------------------------- views
 
-def _claim_view(claim: dict, page: str) -> dict:
-    """What the templates show for one claim."""
+def _claim_view(claim: dict, page: str, ref_names: dict | None = None) -> dict:
+    """What the templates show for one claim (``page``: its article page's file name)."""
     label, p, strength = _label(claim), _proba(claim), _strength(claim)
     tip = [label if p is None else f"{label} {p:.2f}"]
     if strength is not None:
@@ -186,7 +198,47 @@ def _claim_view(claim: dict, page: str) -> dict:
         "type": str(claim.get("type") or ""),
         "parts": _parts(text, _cues_in_claim_text(claim), 0, len(text)),
         "href": f"articles/{page}#c-{cid}",
+        "evidence": _evidence_view(claim, ref_names or {}),
+        "flags": _flags_view(claim),
     }
+
+
+def _design_phrase(design) -> str:
+    return {"observational": "an observational study", "experimental": "an experimental study",
+            "animal": "animal or lab research", "review": "a review"}.get(design or "", "the study")
+
+
+def _evidence_view(claim: dict, ref_names: dict) -> dict | None:
+    """How the claim compares with its reference statement, and whether it is worded more strongly
+    than the study design carries. None when there is nothing to say."""
+    relation, basis = claim.get("relation"), claim.get("relation_basis")
+    s, cap = _strength(claim), claim.get("strength_cap")
+    cap = cap if isinstance(cap, int) and not isinstance(cap, bool) else None
+    design = _design_phrase(claim.get("reference_design"))
+    view = {"relation": "", "arrow": "", "summary": "", "strengths": "", "beyond_text": "", "tip": ""}
+    if basis == "reference" and relation in RELATION_ARROWS:
+        rs = claim.get("reference_strength")
+        ref = ref_names.get(claim.get("reference_claim_id")) or "the reference"
+        view.update(relation=relation, arrow=RELATION_ARROWS[relation],
+                    summary={"exaggerates": f"stronger than {ref}", "same": f"as strong as {ref}",
+                             "downplays": f"weaker than {ref}"}[relation],
+                    strengths=f"{s} vs {rs}" if s is not None and rs is not None else "",
+                    tip=f"claim strength {s}; the matching statement of {ref} has strength {rs}")
+    if cap is not None and s is not None and s > cap and (claim.get("exceeds_cap") or relation == "exaggerates"):
+        view["beyond_text"] = f"stronger than {design} carries (at most {cap}, {STRENGTH_NAMES[cap]})"
+        if basis == "design":
+            view["tip"] = "no matching statement in the original source: judged against the study design"
+    return view if view["relation"] or view["beyond_text"] else None
+
+
+def _flags_view(claim: dict) -> list[dict]:
+    out, seen = [], set()
+    for f in claim.get("number_flags") or []:
+        flag, message = str(f.get("flag") or ""), str(f.get("message") or "")
+        if flag in FLAG_NAMES and (flag, message) not in seen:
+            seen.add((flag, message))
+            out.append({"flag": flag, "name": FLAG_NAMES[flag], "message": message})
+    return out
 
 
 def _runs(text: str) -> list[dict]:
@@ -316,36 +368,16 @@ def _source_rows(claims: list[dict]) -> list[dict]:
 
     rows = source_table(claims)
     for row in rows:
-        row["kind_name"] = KIND_NAMES.get(row["kind"], row["kind"])
-        row["pct"] = {k: _pct(v) for k, v in row["shares"].items()}
-        ms = row["mean_strength"]
-        row["mean_strength_text"] = "–" if ms is None else f"{ms:.1f}"
+        _decorate_source_row(row)
     return rows
 
 
-def _comparison(story: dict, views: dict, threshold: float) -> dict:
-    """One row per finding group, one column per source."""
-    from pipeline.compare import align_claims, source_name
-
-    claims = sorted(story["claims"], key=lambda c: (_order_of_article(story, c), _order(c)))
-    columns = _source_rows(claims)
-    names = [c["source"] for c in columns]
-    rows = []
-    for group in align_claims(claims, threshold=threshold):
-        cells = {name: [] for name in names}
-        for claim in group:
-            cells[source_name(claim)].append(views[id(claim)])
-        labels = sorted({_label(c) for c in group})
-        strengths = [s for s in map(_strength, group) if s is not None]
-        rows.append({
-            "cells": [cells[name] for name in names],
-            "n_sources": sum(1 for name in names if cells[name]),
-            "differs": len(group) > 1 and (len(labels) > 1 or len(set(strengths)) > 1),
-            "labels": labels,
-            "strength_range": f"{min(strengths)}–{max(strengths)}" if len(set(strengths)) > 1 else "",
-        })
-    return {"name": _story_title(story["name"]), "columns": columns, "rows": rows,
-            "n_shared": sum(1 for r in rows if r["n_sources"] > 1)}
+def _decorate_source_row(row: dict) -> dict:
+    row["kind_name"] = KIND_NAMES.get(row["kind"], row["kind"])
+    row["pct"] = {k: _pct(v) for k, v in (row.get("shares") or {}).items()}
+    ms = row.get("mean_strength")
+    row["mean_strength_text"] = "–" if ms is None else f"{ms:.1f}"
+    return row
 
 
 def _story_title(name: str) -> str:
@@ -354,12 +386,6 @@ def _story_title(name: str) -> str:
         name = re.sub(r"[-_]+", " ", name).strip()
         return name[:1].upper() + name[1:]
     return name
-
-
-def _order_of_article(story: dict, claim: dict) -> int:
-    ids = [a.get("article_id") for a in story["articles"]]
-    aid = claim.get("article_id")
-    return ids.index(aid) if aid in ids else len(ids)
 
 
 def _all_articles(articles: list[dict], claims: list[dict]) -> list[dict]:
@@ -374,6 +400,160 @@ def _all_articles(articles: list[dict], claims: list[dict]) -> list[dict]:
                         "url": c.get("url") or "", "path": c.get("path") or "", "published": "",
                         "kind": c.get("kind") or "", "story": c.get("story") or ""})
     return out
+
+
+# ---------------------------------------------------------------- stories
+
+def _snippet(text: str, start: int, end: int, width: int = 70) -> dict:
+    """The words around ``text[start:end]``: ``{before, match, after}``, cut at word boundaries."""
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    before, after = text[lo:start], text[end:hi]
+    if lo > 0:
+        before = "…" + before[before.find(" ") + 1:] if " " in before else "…" + before
+    if hi < len(text):
+        after = (after[: after.rfind(" ")] if " " in after else after) + "…"
+    return {"before": " ".join(before.split()) + (" " if before[-1:].isspace() else ""),
+            "match": text[start:end],
+            "after": (" " if after[:1].isspace() else "") + " ".join(after.split())}
+
+
+def _checklist_view(story: dict, cards: list[dict], columns: list[str]) -> list[dict]:
+    """Rows of the checklist table: one per item, one cell per source column."""
+    from pipeline.scorecard import ITEMS, TITLES
+
+    texts = {a.get("article_id"): a.get("text") or "" for a in story["articles"]}
+    by_source = {c["source"]: c for c in cards}
+    rows = []
+    for item in ITEMS:
+        cells = []
+        for name in columns:
+            result = (by_source.get(name) or {}).get("checklist")
+            if result is None:
+                cells.append(None)
+                continue
+            r = result[item]
+            cells.append({
+                "ok": r["ok"],
+                "snippets": [_snippet(texts.get(sp.get("article_id"), ""), sp["start_char"], sp["end_char"])
+                             for sp in r["spans"] if texts.get(sp.get("article_id"))],
+            })
+        rows.append({"item": item, "title": TITLES[item], "cells": cells})
+    return rows
+
+
+def _scorecard_rows(cards: list[dict]) -> list[dict]:
+    from pipeline.scorecard import ITEMS
+
+    out = []
+    for card in cards:
+        row = _decorate_source_row(dict(card))
+        gap = card.get("mean_gap")
+        row["gap_text"] = "–" if gap is None else f"{gap:+.1f}"
+        checklist = card.get("checklist")
+        row["checklist_score"] = "" if checklist is None else \
+            f"{sum(checklist[i]['ok'] for i in ITEMS)}/{len(ITEMS)}"
+        out.append(row)
+    return out
+
+
+def _story_view(story: dict, views: dict, page_of: dict, name_of_page: str) -> dict:
+    """One story: source scorecards, the checklist, and the side-by-side rows of findings."""
+    from pipeline.compare import source_name
+    from pipeline.scorecard import source_scorecards
+
+    cards = source_scorecards(story)
+    ref = story.get("reference")
+    ref_source = (ref.get("source") or ref.get("title") or str(ref.get("article_id"))) if ref else ""
+    # columns: the reference's source first, then journal, press release, news, blog, other
+    cards.sort(key=lambda c: 0 if ref and c["source"] == ref_source else 1)
+    columns = [c["source"] for c in cards if c["n"]]
+    rows = []
+    for k, group in enumerate(story["groups"]):
+        cells = {name: [] for name in columns}
+        for claim in group:
+            cells.setdefault(source_name(claim), []).append(views[id(claim)])
+        labels = sorted({_label(c) for c in group})
+        strengths = [s for s in map(_strength, group) if s is not None]
+        differs = story["differs"].get(k) or []
+        rows.append({
+            "nr": k + 1,
+            "cells": [cells[name] for name in columns],
+            "n_sources": sum(1 for name in columns if cells[name]),
+            "differs": len(group) > 1 and (len(labels) > 1 or len(set(strengths)) > 1),
+            "labels": labels,
+            "strength_range": f"{min(strengths)}–{max(strengths)}" if len(set(strengths)) > 1 else "",
+            "numbers_differ": [{"values": d["values"]} for d in differs],
+            "exaggerated": sum(1 for c in group if c.get("relation") == "exaggerates"),
+        })
+    ref_kind = (REFERENCE_NAMES.get(ref.get("kind") or "", "reference") if ref else "")
+    if ref and (ref.get("meta") or {}).get("reference"):
+        ref_kind = "reference"
+    ref_design = ""
+    if ref:
+        ref_claims = [c for c in story["claims"] if c.get("article_id") == ref.get("article_id")]
+        designs = _designs(ref_claims)
+        ref_design = designs[0]["design"] if designs else ""
+    n_flags = sum(len(c.get("number_flags") or []) for c in story["claims"])
+    return {
+        "key": story["story"],
+        "name": _story_title(story["name"]),
+        "page": name_of_page,
+        "columns": [_decorate_source_row(dict(c)) for c in cards if c["n"]],
+        "scorecards": _scorecard_rows(cards),
+        "checklist": _checklist_view(story, cards, [c["source"] for c in cards]),
+        "checklist_sources": [c["source"] for c in cards],
+        "rows": rows,
+        "n_shared": sum(1 for r in rows if r["n_sources"] > 1),
+        "n_articles": len(story["articles"]),
+        "n_claims": len(story["claims"]),
+        "n_sources": len(cards),
+        "sources": [c["source"] for c in cards],
+        "reference": {"source": ref_source, "kind": ref_kind, "design": ref_design,
+                      "href": f"articles/{page_of[ref.get('article_id')]}"} if ref else None,
+        "exaggerated": sum(1 for c in story["claims"] if c.get("relation") == "exaggerates"),
+        "beyond": sum(1 for c in story["claims"] if c.get("exceeds_cap")),
+        "overstated": sum(1 for c in story["claims"] if c.get("label") == "overstated"),
+        "n_flags": n_flags,
+        "review": sum(bool(c.get("abstain")) for c in story["claims"]),
+        "counts": _counts(story["claims"]),
+    }
+
+
+# ---------------------------------------------------------------- the review script
+
+@functools.lru_cache(maxsize=1)
+def review_script() -> tuple[str, str]:
+    """(the review loop's exact script text, its CSP source ``'sha256-...'``)."""
+    text = REVIEW_SCRIPT.read_text(encoding="utf-8")
+    if re.search(r"</script", text, re.IGNORECASE):
+        raise AssertionError("review.js must not contain a closing script tag")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return text, f"'sha256-{digest}'"
+
+
+def csp(with_script: bool) -> str:
+    """The pages' Content-Security-Policy: no scripts, or only the review script by its hash."""
+    return f"{CSP}; script-src {review_script()[1]}" if with_script else CSP
+
+
+def json_for_html(data) -> str:
+    """JSON safe inside ``<script type="application/json">``: ``<``, ``>``, ``&`` and line
+    separators are written as escapes, so no text can close the element or start a comment."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                     ("\u2029", "\\u2029")):
+        text = text.replace(raw, esc)
+    return text
+
+
+def _review_data(claims: list[dict], report_id: str) -> str:
+    return json_for_html({
+        "report": report_id,
+        "claims": {str(c.get("claim_id") or ""): {
+            "text": str(c.get("text") or ""), "context": str(c.get("context") or ""),
+            "design": str(c.get("design") or ""), "source": str(c.get("source") or ""), "label": _label(c),
+        } for c in claims if c.get("claim_id")},
+    })
 
 
 # ---------------------------------------------------------------- writing
@@ -392,56 +572,86 @@ def _env():
 
 
 def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], out_dir: Path, *,
-                 params: dict | None = None) -> Path:
-    """Write ``out_dir/index.html`` and ``out_dir/articles/<article_id>.html``; return the index path."""
+                 params: dict | None = None, manifest: dict[str, str] | None = None) -> Path:
+    """Write ``out_dir/index.html``, ``out_dir/stories/<story>.html`` and ``out_dir/articles/<article_id>.html``;
+    return the index path. Stories, finding rows, evidence and number checks come from
+    :func:`pipeline.compare.compare_run` (which also annotates ``claims`` in place)."""
+    from markupsafe import Markup
+
     from pipeline import __version__
-    from pipeline.compare import source_name, stories
-    from pipeline.settings import DEFAULTS
+    from pipeline.compare import align_threshold, compare_run, source_name
 
     out_dir = Path(out_dir)
-    threshold = float(((params or {}).get("compare") or {}).get("align_threshold",
-                                                                 DEFAULTS["compare"]["align_threshold"]))
+    threshold = align_threshold(params)
     arts = _all_articles(articles, claims)
+    stories = [s for s in compare_run(arts, claims, params, manifest=manifest) if s["claims"] or s["articles"]]
     pages = _page_names([str(a.get("article_id")) for a in arts])
     page_of = {a.get("article_id"): pages[str(a.get("article_id"))] for a in arts}
-    views = {id(c): _claim_view(c, page_of[c.get("article_id")]) for c in claims}
+    story_pages = _page_names([s["story"] for s in stories])
+    ref_names = {}
+    for story in stories:
+        ref = story.get("reference")
+        if ref:
+            kind = "the reference" if (ref.get("meta") or {}).get("reference") else \
+                "the " + REFERENCE_NAMES.get(ref.get("kind") or "", "reference")
+            for c in story["claims"]:
+                if c.get("article_id") == ref.get("article_id"):
+                    ref_names[c.get("claim_id")] = kind
+    views = {id(c): _claim_view(c, page_of[c.get("article_id")], ref_names) for c in claims}
     by_article: dict = {a.get("article_id"): [] for a in arts}
     for c in claims:
         by_article[c.get("article_id")].append(c)
     for group in by_article.values():
         group.sort(key=_order)
+    report_id = hashlib.sha256("\n".join(sorted(str(c.get("claim_id") or "") for c in claims)).encode()).hexdigest()[:16]
+    script_text, _ = review_script()
 
-    common = {"version": __version__, "csp": CSP, "threshold": f"{threshold:.2f}"}
+    common = {"version": __version__, "threshold": f"{threshold:.2f}", "corrections_file": CORRECTIONS_FILE}
     article_list = [{
         "title": a.get("title") or a.get("source") or str(a.get("article_id")),
         "source": a.get("source") or "", "kind": KIND_NAMES.get(a.get("kind"), a.get("kind") or ""),
         "published": a.get("published") or "", "href": f"articles/{page_of[a.get('article_id')]}",
         "n": len(by_article[a.get("article_id")]), "counts": _counts(by_article[a.get("article_id")]),
+        "story": a.get("story") or "",
     } for a in arts]
+    story_views = [_story_view(s, views, page_of, story_pages[s["story"]]) for s in stories]
     sources = _source_rows(claims)
+    single = story_views[0] if len(story_views) == 1 else None
     index = {
         **common,
+        "root": "",
+        "csp": csp(bool(single and single["rows"])),
         "overview": {
             "articles": len(arts), "sources": len({source_name(c) for c in claims} | {a.get("source") for a in arts
                                                                                           if a.get("source")}),
-            "claims": len(claims), "skipped": len(skipped), "review": sum(bool(c.get("abstain")) for c in claims),
-            "counts": _counts(claims),
+            "stories": len(story_views), "claims": len(claims), "skipped": len(skipped),
+            "review": sum(bool(c.get("abstain")) for c in claims), "counts": _counts(claims),
         },
         "sources": sources,
         "chart": _chart(sources),
-        "stories": [_comparison(s, views, threshold) for s in stories(arts, claims) if s["claims"]],
+        "stories": story_views,
+        "single": single,
         "articles": article_list,
         "skipped": [{"path": display_path(s.get("path")), "reason": str(s.get("reason") or "")} for s in skipped],
+        "script": Markup(script_text) if single and single["rows"] else "",
+        "review_data": Markup(_review_data(single and stories[0]["claims"] or [], report_id)),
     }
-    names = [s["name"] for s in index["stories"]]
-    index["title"] = f"Claim check: {names[0]}" if names and len(names) == 1 and names[0] != "All articles" \
+    index["title"] = f"Claim check: {single['name']}" if single and single["name"] != "All articles" \
         else "Claim check report"
 
     env = _env()
     try:
         index_path = out_dir / "index.html"
         write_text(index_path, env.get_template("index.html").render(index))
+        story_tpl = env.get_template("story.html")
+        for story, view in zip(stories, story_views):
+            with_script = bool(view["rows"])
+            page = {**common, "root": "../", "csp": csp(with_script), "title": view["name"] or "Story",
+                    "story": view, "script": Markup(script_text) if with_script else "",
+                    "review_data": Markup(_review_data(story["claims"], report_id))}
+            write_text(out_dir / "stories" / view["page"], story_tpl.render(page))
         page_tpl = env.get_template("article.html")
+        story_page_of = {v["key"]: v["page"] for v in story_views}
         for a in arts:
             aid = a.get("article_id")
             mine = by_article[aid]
@@ -450,6 +660,7 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
             page = {
                 **common,
                 "root": "../",
+                "csp": CSP,
                 "title": a.get("title") or a.get("source") or str(aid),
                 "article": {
                     "source": a.get("source") or "", "kind": KIND_NAMES.get(a.get("kind"), a.get("kind") or ""),
@@ -457,6 +668,9 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
                     "published": a.get("published") or "", "path": display_path(a.get("path")),
                     "designs": _designs(mine), "counts": _counts(mine), "n": len(mine),
                     "review": sum(bool(c.get("abstain")) for c in mine),
+                    "story_href": f"stories/{story_page_of[a.get('story')]}" if a.get("story") in story_page_of
+                    and len(story_views) > 1 else "",
+                    "story_name": _story_title(next((v["name"] for v in story_views if v["key"] == a.get("story")), "")),
                 },
                 "has_text": bool(text),
                 "blocks": blocks,

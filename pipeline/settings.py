@@ -27,7 +27,7 @@ DEFAULTS: dict = {
     },
     "evaluate": {"metrics": "metrics/metrics.json", "plots_dir": "metrics"},
     "classify": {"abstain_threshold": 0.5},
-    "compare": {"align_threshold": 0.35},
+    "compare": {"align_threshold": 0.35, "story_threshold": 0.1},
 }
 
 

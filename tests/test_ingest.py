@@ -49,7 +49,7 @@ def test_text_file_title_wrapping_lists_and_crlf():
         "- swim with others, and warm up slowly afterwards."
     )
     assert article.source == "note" and article.kind == "news" and article.meta == {"format": "text"}
-    assert article.path == str(FIXTURES / "note.txt")
+    assert article.path == "note.txt"  # an absolute input path is recorded by its file name only
 
 
 def test_markdown_with_front_matter():
@@ -251,15 +251,16 @@ def test_jsonl_bad_lines_skipped_others_continue():
     path = str(FIXTURES / "batch.jsonl")
     results = run([path])
     summary = [(r.path, r.meta["line"], r.article_id) if isinstance(r, Article) else (r.path, r.reason) for r in results]
+    name = "batch.jsonl"  # Article.path of an absolute input: the file name; Skipped.path: as given
     assert summary == [
-        (path, 1, "kelp-01"),
-        (path, 3, results[1].article_id),
+        (name, 1, "kelp-01"),
+        (name, 3, results[1].article_id),
         (f"{path}:4", "not valid JSON (Unterminated string starting at at column 10)"),
         (f"{path}:5", "missing `text`"),
         (f"{path}:6", "kind 'opinion' is not one of news, press_release, journal, blog, other"),
-        (path, 7, results[5].article_id),
+        (name, 7, results[5].article_id),
         (f"{path}:8", "not a JSON object"),
-        (path, 9, "17"),
+        (name, 9, "17"),
     ]
     first, plain, page = results[0], results[1], results[5]
     assert (first.title, first.source, first.published, first.kind, first.story) == (

@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 
 from pipeline.errors import InputError
-from pipeline.report import CSP, _cues_in_claim_text, read_side_file, safe_url, write_report
+from pipeline.report import CSP, _cues_in_claim_text, csp, json_for_html, read_side_file, review_script, safe_url, write_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 HOSTILE = '<script>alert(1)</script>'
@@ -160,11 +160,60 @@ def test_same_input_same_bytes_and_no_machine_paths(tmp_path):
     args = (claims + h_claims, articles + h_articles, skipped + h_skipped)
     a = pages(write_report(*args, tmp_path / "a").parent)
     b = pages(write_report(*args, tmp_path / "b" / "deeper", params={"compare": {"align_threshold": 0.35}}).parent)
-    assert a == b and len(a) == 5
+    assert a == b and len(a) == 7  # index, 2 stories, 4 articles
+    assert sorted(k for k in a if k.startswith("stories/")) == ["stories/walking-memory.html", "stories/x.html"]
     for html in a.values():
         for leak in (str(tmp_path), "/home/alice", str(Path.cwd()), str(FIXTURES.parent.parent)):
             assert leak not in html
     assert "<code>scan.pdf</code>" in a["index.html"]
+
+
+def test_script_is_allowed_only_by_its_hash_and_data_only_as_escaped_json(tmp_path):
+    import base64
+    import hashlib
+
+    claims, articles, skipped = load_fixture()
+    out = write_report(claims, articles, skipped, tmp_path / "out").parent
+    for name, html in pages(out).items():
+        doc = lxml.html.fromstring(html)
+        policy = doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+        scripts = doc.xpath("//script")
+        if name.startswith("articles/"):
+            assert policy == CSP and not scripts
+            continue
+        code = [s for s in scripts if s.get("type") != "application/json"]
+        assert [s.get("id") for s in code] == ["claimcheck-review"] and not code[0].get("src")
+        digest = base64.b64encode(hashlib.sha256(code[0].text.encode("utf-8")).digest()).decode()
+        assert policy == f"{CSP}; script-src 'sha256-{digest}'" == csp(True)
+        assert "unsafe-inline" not in policy.split("script-src")[1] and code[0].text == review_script()[0]
+        data = doc.xpath("//script[@type='application/json']")
+        assert [d.get("id") for d in data] == ["claimcheck-data"]
+        payload = json.loads(data[0].text)
+        assert {c["claim_id"] for c in claims} == set(payload["claims"])
+        first = payload["claims"][claims[0]["claim_id"]]
+        assert first == {"text": claims[0]["text"], "label": claims[0]["label"], "context": claims[0]["context"],
+                         "design": claims[0]["design"], "source": claims[0]["source"]}
+
+
+def test_json_block_cannot_be_broken_out_of():
+    hostile = '</script><script>alert(1)</script><!-- \u2028 & "quoted"'
+    text = json_for_html({"t": hostile + "\u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"t": hostile + "\u2028"}
+
+
+def test_hostile_story_page_keeps_text_inert(tmp_path):
+    claims, articles, skipped = hostile_inputs()
+    out = write_report(claims, articles, skipped, tmp_path / "out").parent
+    html = (out / "index.html").read_text(encoding="utf-8")  # one story: the comparison is on the index
+    doc = lxml.html.fromstring(html)
+    assert [s.get("id") for s in doc.xpath("//script")] == ["claimcheck-data", "claimcheck-review"]
+    assert html.count("</script>") == 2 and "<script>alert" not in html
+    payload = json.loads(doc.xpath("//script[@id='claimcheck-data']")[0].text)
+    assert payload["claims"]["e1"]["text"] == claims[0]["text"] and payload["claims"]["e1"]["source"] == claims[0]["source"]
+    # a label that is not one of the three is never offered as a choice nor stored as one
+    assert payload["claims"]["e3"]["label"] == "unlabelled"
+    assert doc.xpath("//div[@class='review-ctl'][@data-claim='e1']//option/@value") == ["", "hedged", "supported"]
 
 
 def test_hostile_text_is_escaped(tmp_path):
@@ -172,14 +221,16 @@ def test_hostile_text_is_escaped(tmp_path):
     out = write_report(claims, articles, skipped, tmp_path / "out").parent
     for name, html in pages(out).items():
         assert_well_formed(html)
-        assert "<script" not in html and "<img" not in html and "<b>bold" not in html, name
+        assert "<script>" not in html and "<img" not in html and "<b>bold" not in html, name
         doc = lxml.html.fromstring(html)
-        assert not doc.xpath("//script | //img | //iframe | //object")
+        assert not doc.xpath("//script[not(@id='claimcheck-review') and not(@id='claimcheck-data')] | //img | //iframe"
+                             " | //object")
         for el in doc.iter():
             assert not [k for k in el.attrib if k.lower().startswith("on")], (name, el.tag, el.attrib)
         for href in doc.xpath("//@href"):
             assert not href.lower().startswith("javascript"), (name, href)
-        assert doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content") == [CSP]
+        assert doc.xpath("//meta[@http-equiv='Content-Security-Policy']/@content") == \
+            [csp(bool(doc.xpath("//script[@id='claimcheck-review']")))]
     page = lxml.html.fromstring((out / "articles" / "evil.html").read_text(encoding="utf-8"))
     assert page.xpath("//h1")[0].text_content() == claims[0]["title"]
     assert "javascript:alert(1)" in page.xpath("//p[@class='byline']")[0].text_content()  # shown, not linked

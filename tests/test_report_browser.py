@@ -5,16 +5,15 @@ CLAIMCHECK_SCREENSHOT_DIR to keep report-index.png / report-article.png for a lo
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
+from browser import assert_inert, driver, open_page, screenshot  # noqa: F401 - driver is a fixture
 from pipeline.report import read_side_file, write_report
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 FIXTURES = Path(__file__).parent / "fixtures" / "report"
 IMG = "<img src=x onerror=\"document.title='pwned'\">"
 SCRIPT = "<script>document.title='pwned'</script>"
@@ -45,55 +44,6 @@ def report(tmp_path_factory):
     articles, skipped = read_side_file(FIXTURES / "claims.articles.jsonl")
     h_claims, h_article = hostile_article()
     return write_report(claims + h_claims, articles + [h_article], skipped, tmp_path_factory.mktemp("report"))
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        pytest.fail(f"{', '.join(missing)} not found: run `make test` (which installs chromium and chromium-driver)")
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(arg)
-    options.binary_location = str(CHROMIUM)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
-        yield drv
-    finally:
-        drv.quit()
-
-
-def open_page(driver, path: Path) -> str:
-    """Load a page from file://; return its <title> as written in the file."""
-    import lxml.html
-
-    driver.get(path.as_uri())
-    return lxml.html.fromstring(path.read_text(encoding="utf-8")).findtext(".//title")
-
-
-def assert_inert(driver, expected_title: str):
-    from selenium.common.exceptions import NoAlertPresentException
-
-    with pytest.raises(NoAlertPresentException):
-        driver.switch_to.alert  # noqa: B018 - raises when no alert is open
-    assert driver.title == expected_title != "pwned"
-    assert driver.execute_script("return document.querySelectorAll('script, img, iframe, object').length") == 0
-    errors = [e["message"] for e in driver.get_log("browser")
-              if e["level"] == "SEVERE" and "Content Security Policy" not in e["message"]]
-    assert errors == []
-
-
-def screenshot(driver, name: str, tmp_path: Path):
-    out = Path(os.environ.get("CLAIMCHECK_SCREENSHOT_DIR") or tmp_path)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, min(height + 140, 6000))
-    driver.save_screenshot(str(out / name))
-    driver.set_window_size(1280, 900)
 
 
 def test_index_renders_with_chart_and_inert_hostile_text(driver, report, tmp_path):

@@ -1,0 +1,202 @@
+"""Where articles are processed: in this process, in N local processes, or on a Dask cluster.
+
+Every engine runs the same function, :func:`process_batch` (extract with the selective first pass,
+then classify), on batches of consecutive articles, and yields the results in input order. So
+``--workers N`` and ``--engine dask`` give exactly the claims a single process gives.
+
+Each process (a local worker or a Dask worker) loads spaCy and the model once:
+``pipeline.nlp.load_nlp`` and ``pipeline.model.load_model`` are cached per process, and Dask
+workers get the model file's bytes once, through a worker plugin, so they need no shared disk.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+BATCH_ARTICLES = 16  # articles per task: big enough for nlp.pipe and one model call, small enough to stream
+ENGINES = ("local", "dask")
+PLUGIN_NAME = "claimcheck-model"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs besides the articles: the model file, the parameters, the options."""
+
+    model_path: str
+    params: dict
+    first_pass: bool = True
+    model_sha256: str = ""  # set for Dask: the workers find the model by its hash
+
+
+# ---------------------------------------------------------------- the work itself
+
+LOCK = threading.Lock()  # one batch at a time per process: spaCy and the model are shared
+MODELS: dict[str, object] = {}  # sha256 -> ClaimModel, filled by the Dask worker plugin
+
+
+def process_batch(batch: list, job: Job) -> list[tuple[int, dict, list[dict]]]:
+    """Extract and classify ``batch`` (a list of ``(seq, Article)``) in this process.
+
+    Returns ``(seq, article dict, labelled claims)`` per article, in the batch's order. All claims
+    of the batch go through the model in one call (the model's output for a claim does not depend
+    on the other claims in the call)."""
+    from pipeline.classify import classify_claims
+
+    with LOCK:
+        nlp, model = load_nlp_once(), _model(job)
+        if job.first_pass:
+            from pipeline.firstpass import iter_extracted_selective as extract
+        else:
+            from pipeline.extract import iter_extracted as extract
+        found = list(extract((article for _, article in batch), nlp=nlp, params=job.params))
+        flat = [claim for _, claims in found for claim in claims]
+        threshold = job.params["classify"]["abstain_threshold"]
+        labelled = iter(classify_claims(flat, model, abstain_threshold=threshold))
+        out = []
+        for (seq, _), (article, claims) in zip(batch, found):
+            out.append((seq, article.to_dict(), [next(labelled) for _ in claims]))
+        return out
+
+
+def load_nlp_once():
+    """The full English pipeline of this process (loaded and verified on first use)."""
+    from pipeline.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _model(job: Job):
+    if job.model_sha256 and job.model_sha256 in MODELS:
+        return MODELS[job.model_sha256]
+    from pipeline.model import load_model
+
+    return load_model(job.model_path)
+
+
+def warm_up(job: Job) -> None:
+    """Load spaCy and the model now (a worker's first task then starts at full speed)."""
+    load_nlp_once()
+    _model(job)
+
+
+def batches(items: Iterable, size: int = BATCH_ARTICLES) -> Iterator[list]:
+    """Consecutive lists of ``size`` items (the last one shorter)."""
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# ---------------------------------------------------------------- engines
+
+class LocalEngine:
+    """``workers`` = 1: this process; more: that many worker processes (spawned, each loading
+    spaCy and the model once). Results come back in input order; at most ``2 * workers`` batches
+    are in flight, so memory stays flat however many articles there are."""
+
+    def __init__(self, workers: int = 1):
+        self.workers = max(1, int(workers))
+
+    def describe(self) -> str:
+        return "1 process" if self.workers == 1 else f"{self.workers} processes"
+
+    def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[list]:
+        if self.workers == 1:
+            for batch in batch_iter:
+                yield process_batch(batch, job)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=warm_up, initargs=(job,))
+        try:
+            yield from _ordered(lambda b: pool.submit(process_batch, b, job), batch_iter, 2 * self.workers)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEngine:
+    """Batches as tasks on an existing Dask distributed cluster (``dask scheduler`` + ``dask worker``).
+
+    The model file is sent once to every worker (a worker plugin, also run on workers that join
+    later); each worker process loads it and spaCy once. Workers need claimcheck installed (the
+    same version) but no access to the inputs, the model file or the output folder."""
+
+    def __init__(self, scheduler: str | object, *, in_flight: int | None = None):
+        self.scheduler = scheduler
+        self.in_flight = in_flight
+        self.client = None
+
+    def describe(self) -> str:
+        return f"Dask cluster at {getattr(self.scheduler, 'scheduler_address', self.scheduler)}"
+
+    def _connect(self):
+        from distributed import Client
+
+        if hasattr(self.scheduler, "submit"):  # an existing Client
+            return self.scheduler, False
+        address = getattr(self.scheduler, "scheduler_address", self.scheduler)
+        return Client(address, set_as_default=False, timeout="30s"), True
+
+    def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[list]:
+        from pipeline.errors import ClaimcheckError
+
+        try:
+            client, owned = self._connect()
+        except (OSError, TimeoutError) as exc:
+            raise ClaimcheckError(f"cannot reach the Dask scheduler {self.scheduler} ({exc}); "
+                                  "start one with `dask scheduler` and workers with `dask worker ADDRESS`") from exc
+        try:
+            data = Path(job.model_path).read_bytes()
+            sha = hashlib.sha256(data).hexdigest()
+            job = Job(job.model_path, job.params, job.first_pass, sha)
+            from pipeline.dask_plugin import ModelPlugin
+
+            client.register_plugin(ModelPlugin(data, sha), name=f"{PLUGIN_NAME}-{sha[:16]}")
+            threads = sum(client.nthreads().values()) or 1
+            in_flight = self.in_flight or 2 * threads
+            yield from _ordered(lambda b: client.submit(process_batch, b, job, pure=False), batch_iter, in_flight)
+        finally:
+            if owned:
+                client.close()
+
+
+def _ordered(submit, batch_iter: Iterable[list], in_flight: int) -> Iterator[list]:
+    """Submit batches, keeping ``in_flight`` running, and yield their results in submission order."""
+    pending: collections.deque = collections.deque()
+    for batch in batch_iter:
+        pending.append(submit(batch))
+        while len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def make_engine(engine: str = "local", *, workers: int = 1, scheduler=None):
+    """The engine for ``--engine`` / ``--workers`` / ``--scheduler``."""
+    from pipeline.errors import ClaimcheckError
+
+    if engine == "local":
+        if scheduler:
+            raise ClaimcheckError("--scheduler needs --engine dask")
+        return LocalEngine(workers)
+    if engine == "dask":
+        if not scheduler:
+            raise ClaimcheckError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+        try:
+            import distributed  # noqa: F401
+        except ImportError as exc:
+            raise ClaimcheckError("--engine dask needs Dask: pip install 'claimcheck[dask]' "
+                                  "(or: pip install 'dask[distributed]')") from exc
+        return DaskEngine(scheduler)
+    raise ClaimcheckError(f"unknown engine {engine!r} (choose from: {', '.join(ENGINES)})")

@@ -1,0 +1,154 @@
+"""Progress of long runs on stderr: a bar with articles/s and ETA on a terminal, plain periodic
+log lines otherwise (CI logs, ``2> run.log``), nothing with ``--quiet``.
+
+The total is counted up front by :func:`count_inputs` (files in folders, lines of JSONL files,
+read in blocks: bounded memory); without a total there is no ETA.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+BAR_WIDTH = 24
+TTY_INTERVAL = 0.2  # seconds between redraws of the bar
+LOG_INTERVAL = 30.0  # seconds between log lines when stderr is not a terminal
+
+
+def count_inputs(inputs, suffixes=(".html", ".htm", ".txt", ".md", ".jsonl")) -> int:
+    """About how many items ``iter_inputs`` will yield (articles + skipped): one per file or URL,
+    one per non-blank line of a JSONL file. Cheap; never raises."""
+    total = 0
+    for raw in inputs:
+        raw = str(raw)
+        if "://" in raw:
+            total += 1
+            continue
+        path = Path(raw)
+        try:
+            if path.is_dir():
+                for root, dirs, files in os.walk(path):
+                    dirs[:] = [d for d in dirs if not d.startswith(".")]
+                    for name in files:
+                        if not name.startswith(".") and Path(name).suffix.lower() in suffixes:
+                            total += _count_file(Path(root) / name)
+            else:
+                total += _count_file(path)
+        except OSError:
+            total += 1
+    return total
+
+
+def _count_file(path: Path) -> int:
+    if path.suffix.lower() != ".jsonl":
+        return 1
+    lines = 0
+    try:
+        with path.open("rb") as fh:
+            for line in fh:
+                if line.strip():
+                    lines += 1
+    except OSError:
+        return 1
+    return max(lines, 1)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+class Progress:
+    """Counts done items and shows the rate and ETA.
+
+    ``mode``: "bar" (redrawn line, for a terminal), "log" (a line every ``interval`` seconds),
+    or "off". The default picks "bar" when ``stream`` is a terminal, else "log"."""
+
+    def __init__(self, total: int | None = None, *, stream=None, mode: str | None = None,
+                 interval: float | None = None, label: str = "articles", clock=time.monotonic):
+        self.stream = stream if stream is not None else sys.stderr
+        if mode is None:
+            isatty = getattr(self.stream, "isatty", None)
+            mode = "bar" if isatty is not None and isatty() else "log"
+        self.mode = mode
+        self.total = total
+        self.label = label
+        self.clock = clock
+        self.interval = interval if interval is not None else (TTY_INTERVAL if mode == "bar" else LOG_INTERVAL)
+        self.done = 0
+        self.start_done = 0  # done before this process started (resumed runs): not in the rate
+        self.started = clock()
+        # a log line only after ``interval`` (short runs stay silent); the bar at once
+        self.last_shown = None if mode == "bar" else self.started
+        self.shown = False
+        self._width = 0
+
+    def skip(self, n: int) -> None:
+        """Items finished by an earlier run (``--resume``): counted, but not in the rate."""
+        self.done += n
+        self.start_done += n
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        if self.mode == "off":
+            return
+        now = self.clock()
+        if self.last_shown is None or now - self.last_shown >= self.interval:
+            self.last_shown = now
+            self._show(now)
+
+    def rate(self, now: float | None = None) -> float:
+        elapsed = (self.clock() if now is None else now) - self.started
+        return (self.done - self.start_done) / elapsed if elapsed > 0 else 0.0
+
+    def text(self, now: float | None = None) -> str:
+        """The progress as one line (without the bar)."""
+        now = self.clock() if now is None else now
+        rate = self.rate(now)
+        parts = [f"{self.done:,}" + (f"/{self.total:,}" if self.total else "") + f" {self.label}"]
+        if self.total:
+            parts.append(f"{min(100, 100 * self.done // max(self.total, 1))}%")
+        parts.append(f"{rate:.1f} {self.label}/s")
+        if self.total and rate > 0 and self.done < self.total:
+            parts.append(f"ETA {_duration((self.total - self.done) / rate)}")
+        elif self.done:
+            parts.append(f"elapsed {_duration(now - self.started)}")
+        return ", ".join(parts)
+
+    def _show(self, now: float) -> None:
+        line = self.text(now)
+        self.shown = True
+        try:
+            if self.mode == "bar":
+                if self.total:
+                    filled = min(BAR_WIDTH, BAR_WIDTH * self.done // max(self.total, 1))
+                    line = "[" + "#" * filled + "." * (BAR_WIDTH - filled) + "] " + line
+                pad = max(0, self._width - len(line))
+                self._width = len(line)
+                self.stream.write("\r" + line + " " * pad)
+            else:
+                self.stream.write(f"progress: {line}\n")
+            self.stream.flush()
+        except (OSError, ValueError):  # stderr closed: progress is not worth failing for
+            self.mode = "off"
+
+    def close(self) -> None:
+        """Show the final state (and end the bar's line)."""
+        if self.mode == "off":
+            return
+        now = self.clock()
+        if self.shown:
+            self._show(now)
+        if self.mode == "bar":
+            try:
+                self.stream.write("\n")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+        self.mode = "off"

@@ -1,0 +1,206 @@
+"""Crash safety: `claimcheck run` killed (SIGKILL) at several moments never leaves a half-written output.
+
+The output folder is seeded with a complete earlier run on other inputs. After each kill every
+output file must be byte-identical either to that earlier run's file or to the file a complete run
+of the new inputs writes (each file is replaced whole, by rename); temp files left behind start
+with "." and are removed by the next run, which finishes the job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+N_ARTICLES = 60
+
+SUBJECTS = ["Green tea", "A daily walk", "Eating walnuts", "Vitamin D", "Cold showers", "Yoga", "Fish oil",
+            "Dark chocolate", "Intermittent fasting", "Oat bran"]
+OUTCOMES = ["blood pressure", "memory loss", "heart disease", "type 2 diabetes", "low mood", "joint pain"]
+
+
+def article(i: int) -> str:
+    """A small fictional article; ``i`` varies subject, outcome and numbers so every text differs."""
+    s, o = SUBJECTS[i % len(SUBJECTS)], OUTCOMES[i % len(OUTCOMES)]
+    return (f"{s} and {o}, report {i}\n\n"
+            f"{s} may lower the risk of {o}, according to an observational study of {100 + i} adults. "
+            f"The researchers said {s.lower()} cures {o} in every patient who tried it for {i % 9 + 2} weeks.\n\n"
+            f"A randomised trial found that {s.lower()} was linked to a {i % 30 + 5}% drop in {o}. "
+            f"Experts warned that the study was small and the results are preliminary.\n")
+
+
+def write_inputs(folder: Path, n: int, offset: int = 0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"article-{i:03d}.txt").write_text(article(i + offset), encoding="utf-8")
+    return folder
+
+
+def start(inputs: Path, out: Path, model: Path, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(inputs), "--out", str(out),
+                             "--model", str(model)], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every file under ``out`` (temp files included), by relative path."""
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def is_temp(name: str) -> bool:
+    return Path(name).name.startswith(".")
+
+
+def check_complete(files: dict[str, bytes]) -> None:
+    """The whole-file checks a user would make by hand."""
+    for name, data in files.items():
+        if is_temp(name):
+            continue
+        text = data.decode("utf-8")
+        if name.endswith(".jsonl"):
+            for line in text.splitlines():
+                json.loads(line)
+            assert text == "" or text.endswith("\n"), name
+        elif name.endswith(".json"):
+            json.loads(text)
+        elif name.endswith(".html"):
+            assert text.rstrip().endswith("</html>"), name
+
+
+def run_here(inputs: Path, out: Path, model: Path) -> None:
+    """A complete run in this process (the model and spaCy are loaded once per test session)."""
+    from pipeline.run import run
+    from pipeline.settings import load_params
+
+    run([str(inputs)], out, model_path=model, params=load_params())
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory, tiny_model):
+    """Inputs, the earlier run's outputs (seed) and the outputs of a complete run on the new inputs."""
+    work = tmp_path_factory.mktemp("crash")
+    model = tiny_model[1]
+    new_inputs = write_inputs(work / "in", N_ARTICLES)
+    seed, reference = work / "seed", work / "reference"
+    run_here(write_inputs(work / "old-in", 3, offset=500), seed, model)
+    run_here(new_inputs, reference, model)
+    return work, model, new_inputs, snapshot(seed), snapshot(reference), seed
+
+
+def wait_for(proc: subprocess.Popen, out: Path, condition, timeout: float = 120) -> bool:
+    """Poll ``out`` until ``condition(out)`` holds; False if the run ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            if condition(out):
+                return True
+        except OSError:
+            pass
+        time.sleep(0.002)
+    raise AssertionError("condition never met")
+
+
+def claims_temp(out: Path) -> bool:
+    return any(p.name.startswith(".claims.jsonl.") for p in out.iterdir())
+
+
+def claims_temp_half_full(out: Path) -> bool:
+    return any(p.name.startswith(".claims.jsonl.") and p.stat().st_size > 20_000 for p in out.iterdir())
+
+
+def replaced(name: str, reference: dict[str, bytes]):
+    """True once ``name`` in the output folder holds the new run's bytes."""
+    def condition(out: Path) -> bool:
+        return (out / name).read_bytes() == reference[name]
+    return condition
+
+
+def check_old_or_new(after: dict[str, bytes], old: dict[str, bytes], new: dict[str, bytes]) -> None:
+    check_complete(after)
+    assert set(old) <= set(after)  # nothing of the earlier run disappeared
+    for name, data in after.items():
+        if is_temp(name):
+            assert name.endswith(".tmp"), name  # a killed run's temp file: hidden, never an output
+            continue
+        assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new complete file"
+
+
+def test_killed_runs_leave_old_or_new_complete_files_and_a_rerun_finishes(setup, tmp_path):
+    """Stopped four times in a row on the same folder (SIGTERM once, then SIGKILL), then run to the end."""
+    work, model, inputs, old, new, seed = setup
+    out = tmp_path / "out"
+    shutil.copytree(seed, out)
+    moments = [(signal.SIGTERM, "claims.jsonl being written", claims_temp),
+               (signal.SIGKILL, "claims.jsonl half written", claims_temp_half_full),
+               (signal.SIGKILL, "claims.jsonl replaced", replaced("claims.jsonl", new)),
+               (signal.SIGKILL, "report being written", replaced("summary.json", new))]  # the pages come next
+    seen = []
+    for sig, moment, condition in moments:
+        before = snapshot(out)
+        proc = start(inputs, out, model, work)
+        try:
+            reached = wait_for(proc, out, condition)
+            proc.send_signal(sig)
+            proc.wait(timeout=60)
+        finally:
+            proc.kill()
+            proc.wait(timeout=60)
+            proc.stderr.close()
+        after = snapshot(out)
+        check_old_or_new(after, old, new)
+        seen.append(reached)
+        if not reached:  # the run ended before the poll saw the moment (a busy machine): state checked all the same
+            continue
+        if sig == signal.SIGTERM:
+            # Unwinds like Ctrl-C: the unfinished claims.jsonl is discarded, nothing else touched.
+            assert proc.returncode == 128 + signal.SIGTERM and after == before, moment
+        else:
+            assert proc.returncode == -signal.SIGKILL, moment
+        if moment == "claims.jsonl half written":
+            assert [name for name in after if is_temp(name)] == [
+                name for name in after if name.startswith(".claims.jsonl.") and name.endswith(".tmp")]
+
+    print("moments reached:", seen)
+    assert sum(seen) >= 3, seen  # else the kills hit nothing worth checking
+
+    rerun = start(inputs, out, model, work)
+    assert rerun.wait(timeout=300) == 0, rerun.stderr.read().decode()
+    rerun.stderr.close()
+    final = snapshot(out)
+    assert not [name for name in final if is_temp(name)]  # stale temp files were cleaned up
+    for name, data in new.items():
+        assert final[name] == data, name
+    assert set(final) == set(new) | set(old)  # old article pages are left alone, nothing else
+
+
+def test_outputs_are_readable_like_any_file(setup):
+    """Temp files are created private (0600); the renamed outputs get the usual umask-based mode."""
+    *_, seed = setup
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in [seed / "index.html", seed / "claims.jsonl", *sorted((seed / "articles").iterdir())]:
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path
+
+
+def test_stale_temp_files_are_removed_at_start_and_others_kept(tmp_path):
+    from pipeline.atomic import remove_stale_temps
+
+    (tmp_path / "articles").mkdir()
+    stale = [tmp_path / ".claims.jsonl.k2j_9xq1.tmp", tmp_path / "articles" / ".abc.html.zz00zz00.tmp"]
+    keep = [tmp_path / ".hidden", tmp_path / "notes.tmp", tmp_path / ".claims.jsonl.partial",
+            tmp_path / "claims.jsonl"]
+    for path in stale + keep:
+        path.write_text("x")
+    assert remove_stale_temps(tmp_path) == [stale[0]]
+    assert remove_stale_temps(tmp_path / "articles") == [stale[1]]
+    assert all(p.exists() for p in keep) and not any(p.exists() for p in stale)
+    assert remove_stale_temps(tmp_path / "missing") == []
