@@ -10,6 +10,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from pipeline.errors import OutputError
+
 # Temp files are ".<target name>.<8 random characters>.tmp" beside the target (tempfile.mkstemp).
 _TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
@@ -33,17 +35,26 @@ def _final_mode(path: Path) -> int:
 def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None):
     """Open a temp file beside ``path``; rename it over ``path`` only if the block succeeds."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # a read-only place, a file where a folder should be, no space...
+        raise OutputError(path, exc) from exc
     binary = "b" in mode
     try:
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else newline) as fh:
             yield fh
-            fh.flush()
-            # mkstemp makes the file private (0600); a report is meant to be read like any other file.
-            os.fchmod(fh.fileno(), _final_mode(path))
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+            try:
+                fh.flush()
+                # mkstemp makes the file private (0600); a report is meant to be read like any other file.
+                os.fchmod(fh.fileno(), _final_mode(path))
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                raise OutputError(path, exc) from exc
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:  # e.g. a folder in the way
+            raise OutputError(path, exc) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

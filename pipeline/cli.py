@@ -40,6 +40,8 @@ def handle_errors(func):
         except Exception as exc:  # a bug, not a user error: say so, briefly
             if debug:
                 raise
+            if isinstance(exc, OSError) and exc.strerror:  # the machine: a full disk, a read-only folder...
+                _fail(f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror)
             _fail(f"unexpected {type(exc).__name__}: {exc} (rerun with --debug for the traceback)")
 
     return wrapper
@@ -122,28 +124,50 @@ def _exit_cleanly_on_sigterm(ctx) -> None:
               help="Stories manifest: CSV (article,story) or JSON {article: story}.")
 @click.option("--reference", "references", multiple=True,
               help="The original source (paper, press release) the articles report on; repeatable.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local processes to use (each loads spaCy and the model once).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this machine; dask: an existing Dask cluster (needs --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--resume", is_flag=True, help="Continue the interrupted run in --out instead of starting over.")
+@click.option("--quiet", "-q", "run_quiet", is_flag=True, help="No progress on stderr (same as claimcheck --quiet).")
 @click.pass_context
 @handle_errors
-def run(ctx, inputs, out_dir, model_path, data_dir, stories_file, references):
+def run(ctx, inputs, out_dir, model_path, data_dir, stories_file, references, workers, engine, scheduler,
+        resume, run_quiet):
     """Run every stage on INPUTS (files, folders, http(s) URLs) and write the report to --out.
 
     \b
     Writes DIR/index.html, DIR/stories/*.html, DIR/articles/*.html, DIR/claims.jsonl, DIR/claims.csv,
     DIR/summary.json, DIR/claimreview.jsonld.
+    Long runs show progress on stderr; an interrupted run continues with --resume.
     Example:
       claimcheck run claims/examples https://example.org/story.html --out reports/example
       claimcheck run news/ --reference paper.txt --stories stories.csv --out reports/study
+      claimcheck run archive/ --out reports/archive --workers 4 --resume
+      claimcheck run feed.jsonl --out reports/feed --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from pathlib import Path
 
+    from pipeline.engines import make_engine
     from pipeline.run import run as run_all
     from pipeline.settings import model_path as resolve_model
 
+    if run_quiet:
+        ctx.find_root().obj["quiet"] = True
     params = _params(ctx, data_dir)
+    runner = make_engine(engine, workers=workers, scheduler=scheduler)
+    progress = None
+    if not (ctx.find_root().obj or {}).get("quiet"):
+        from pipeline.progress import Progress, count_inputs
+
+        progress = Progress(count_inputs(list(references) + list(inputs)))
     result = run_all(
         inputs, Path(out_dir), model_path=resolve_model(model_path, params), params=params, on_skip=_report_skip,
-        stories_file=stories_file, references=references,
+        stories_file=stories_file, references=references, engine=runner, resume=resume, progress=progress,
     )
+    if result.resumed:
+        _say(ctx, f"resumed: {result.resumed} inputs were finished by the interrupted run")
     _say(ctx, f"{result.articles} articles, {result.claims} claims, {len(result.skipped)} skipped")
     click.echo(str(result.index))
     if result.skipped:
@@ -162,18 +186,23 @@ def extract(ctx, inputs, out_path):
     Example:
       claimcheck extract claims/examples --out claims/examples.jsonl
     """
-    from pipeline.atomic import write_jsonl
+    from pipeline.atomic import atomic_open, dumps
     from pipeline.outputs import side_path, side_records
     from pipeline.run import extract_stream
 
     params = _params(ctx)
-    skipped, articles, claims = [], [], []
-    for article, found in extract_stream(inputs, params, skipped, _report_skip):
-        articles.append(article.to_dict())
-        claims.extend(found)
-    write_jsonl(out_path, claims)
-    write_jsonl(side_path(out_path), side_records(articles, [s.to_dict() for s in skipped]))
-    _say(ctx, f"{len(articles)} articles, {len(claims)} claims, {len(skipped)} skipped")
+    skipped, n_articles, n_claims = [], 0, 0
+    # streamed: one article's claims in memory at a time
+    with atomic_open(out_path) as fh, atomic_open(side_path(out_path)) as side:
+        for article, found in extract_stream(inputs, params, skipped, _report_skip):
+            for claim in found:
+                fh.write(dumps(claim) + "\n")
+            for rec in side_records([article.to_dict()], []):
+                side.write(dumps(rec) + "\n")
+            n_articles, n_claims = n_articles + 1, n_claims + len(found)
+        for rec in side_records([], [s.to_dict() for s in skipped]):
+            side.write(dumps(rec) + "\n")
+    _say(ctx, f"{n_articles} articles, {n_claims} claims, {len(skipped)} skipped")
     click.echo(out_path)
     if skipped:
         sys.exit(EXIT_SKIPPED)

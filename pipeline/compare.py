@@ -374,11 +374,11 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
 def _story_name(story: dict) -> str:
     """A story's display name: the title of its most authoritative article for automatic stories
     (whose key is that title's slug), else the key itself."""
-    from pipeline.stories import KIND_RANK, slug
+    from pipeline.stories import _representative, slug
 
     key = story["story"]
     if story["articles"]:
-        rep = min(enumerate(story["articles"]), key=lambda ia: (KIND_RANK.get(ia[1].get("kind"), 5), ia[0]))[1]
+        rep = _representative(story["articles"])
         title = str(rep.get("title") or "")
         if title and (not key or slug(title) == key.rsplit("-", 1)[0] or slug(title) == key):
             return title

@@ -39,28 +39,35 @@ LOCK = threading.Lock()  # one batch at a time per process: spaCy and the model 
 MODELS: dict[str, object] = {}  # sha256 -> ClaimModel, filled by the Dask worker plugin
 
 
-def process_batch(batch: list, job: Job) -> list[tuple[int, dict, list[dict]]]:
-    """Extract and classify ``batch`` (a list of ``(seq, Article)``) in this process.
+def process_batch(batch: list, job: Job) -> list[tuple[int, dict | None, list[dict] | None]]:
+    """Extract and classify ``batch`` (a list of ``(seq, Article or Skipped)``) in this process.
 
-    Returns ``(seq, article dict, labelled claims)`` per article, in the batch's order. All claims
-    of the batch go through the model in one call (the model's output for a claim does not depend
-    on the other claims in the call)."""
+    Returns ``(seq, article dict, labelled claims)`` per entry, in the batch's order
+    (``(seq, None, None)`` for a Skipped). All claims of the batch go through the model in one
+    call (the model's output for a claim does not depend on the other claims in the call)."""
     from pipeline.classify import classify_claims
+    from pipeline.records import Article
 
+    articles = [item for _, item in batch if isinstance(item, Article)]
     with LOCK:
         nlp, model = load_nlp_once(), _model(job)
         if job.first_pass:
             from pipeline.firstpass import iter_extracted_selective as extract
         else:
             from pipeline.extract import iter_extracted as extract
-        found = list(extract((article for _, article in batch), nlp=nlp, params=job.params))
+        found = list(extract(articles, nlp=nlp, params=job.params))
         flat = [claim for _, claims in found for claim in claims]
         threshold = job.params["classify"]["abstain_threshold"]
         labelled = iter(classify_claims(flat, model, abstain_threshold=threshold))
-        out = []
-        for (seq, _), (article, claims) in zip(batch, found):
+    results = iter(found)
+    out = []
+    for seq, item in batch:
+        if isinstance(item, Article):
+            article, claims = next(results)
             out.append((seq, article.to_dict(), [next(labelled) for _ in claims]))
-        return out
+        else:
+            out.append((seq, None, None))
+    return out
 
 
 def load_nlp_once():

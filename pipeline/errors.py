@@ -18,6 +18,14 @@ class InputError(ClaimcheckError):
         super().__init__(f"{self.path}: {reason}")
 
 
+class OutputError(ClaimcheckError):
+    """An output file cannot be written (nothing of it was: the old file, if any, is kept)."""
+
+    def __init__(self, path, exc: OSError):
+        self.path = str(path)
+        super().__init__(f"{self.path}: cannot write ({getattr(exc, 'strerror', None) or exc})")
+
+
 class ModelError(ClaimcheckError):
     """A model file is missing, unsafe or incompatible."""
 

@@ -22,9 +22,9 @@ def _p(params: dict) -> dict:
 
 
 def _word_vectorizer(max_features: int, ngram_range=(1, 3)):
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from pipeline.features import CompactTfidf
 
-    return TfidfVectorizer(
+    return CompactTfidf(
         ngram_range=ngram_range,
         sublinear_tf=True,
         min_df=2,
@@ -36,21 +36,20 @@ def _word_vectorizer(max_features: int, ngram_range=(1, 3)):
 
 def _view_vectorizer(ngram_range, min_df: int, max_features: int | None = None):
     """TF-IDF over a pre-tokenised strength view (space-separated tokens, case kept)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from pipeline.features import CompactTfidf
 
-    return TfidfVectorizer(
+    return CompactTfidf(
         ngram_range=ngram_range, sublinear_tf=True, min_df=min_df, token_pattern=r"\S+", lowercase=False,
         max_features=max_features, dtype=np.float32,
     )
 
 
 def _char_features(max_features: int):
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import Pipeline
 
-    from pipeline.features import TextColumn
+    from pipeline.features import CompactTfidf, TextColumn
 
-    vec = TfidfVectorizer(
+    vec = CompactTfidf(
         analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=3, max_features=max_features,
         dtype=np.float32,
     )
@@ -116,5 +115,5 @@ def make_strength_model(params: dict):
         ]
     )
     svc = LinearSVC(C=p["strength_C"], random_state=p["seed"])
-    clf = CalibratedClassifierCV(svc, method="sigmoid", cv=3)
+    clf = CalibratedClassifierCV(svc, method="sigmoid", cv=3, ensemble=False)
     return Pipeline([("frame", ClaimFrame()), ("features", features), ("clf", clf)])

@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline import lexicon
 
@@ -208,6 +209,9 @@ STRENGTH_CUES = {
         "accelerates", "slow", "slows", "slowed", "delay", "delays", "delayed", "suppress", "suppresses",
         "inhibit", "inhibits", "inhibited", "stimulate", "stimulates", "avoid", "avoids", "eliminate",
         "eliminates", "save", "saves", "saving", "harm", "harms", "harmful", "risky", "dangerous",
+        "cure", "cures", "cured", "curing", "reverse", "fuel", "fuels", "spur", "spurs", "combat", "combats",
+        "tackle", "tackles", "ward", "lengthen", "shorten", "extend", "extends", "slash", "trims", "curb",
+        "curbs", "hinder", "hinders", "worse", "better",
     ),
     "NEG": ("not", "no", "n't", "never", "none", "neither", "nor", "without", "lack", "lacks", "failed",
             "fails", "fail", "nothing", "unrelated", "little"),
@@ -327,3 +331,46 @@ class StrengthText(BaseEstimator, TransformerMixin):
         k = 0 if self.view == "marked" else 1
         texts = X["text"].tolist() if hasattr(X, "columns") else list(X)
         return [strength_views(t)[k] for t in texts]
+
+
+_VOCAB_SEP = "\n"
+
+
+class CompactTfidf(TfidfVectorizer):
+    """TfidfVectorizer that saves small and fast: no ``stop_words_`` (the pruned terms, often millions
+    of n-grams) and the vocabulary stored as one newline-joined string instead of a dict."""
+
+    def fit(self, raw_documents, y=None):
+        super().fit(raw_documents, y)
+        self._compact()
+        return self
+
+    def fit_transform(self, raw_documents, y=None):
+        X = super().fit_transform(raw_documents, y)
+        self._compact()
+        return X
+
+    def _compact(self):
+        if hasattr(self, "stop_words_"):
+            del self.stop_words_
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: never change the fitted object itself
+        state.pop("stop_words_", None)
+        vocab = state.get("vocabulary_")
+        if isinstance(vocab, dict) and not any(_VOCAB_SEP in t for t in vocab):
+            terms = sorted(vocab, key=vocab.get)
+            if [vocab[t] for t in terms] == list(range(len(terms))):
+                state.pop("vocabulary_")
+                state["_vocabulary_terms"] = _VOCAB_SEP.join(terms)
+                state["_vocabulary_size"] = len(terms)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        terms = state.pop("_vocabulary_terms", None)
+        size = state.pop("_vocabulary_size", None)
+        super().__setstate__(state)
+        if terms is not None:
+            terms = terms.split(_VOCAB_SEP) if size else []
+            self.vocabulary_ = {t: i for i, t in enumerate(terms)}

@@ -22,12 +22,14 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown")
 
 
-def iter_inputs(inputs: list[str], *, params: dict | None = None) -> Iterator[Article | Skipped]:
+def iter_inputs(inputs: list[str], *, params: dict | None = None, on_source=None) -> Iterator[Article | Skipped]:
     """Articles from files, folders (recursed, sorted) and http(s) URLs, in the order given.
 
     Never raises for a bad input: yields ``Skipped(path, reason)`` instead. Folders yield only
     files with a supported suffix and skip hidden (dot) entries; a file or URL named twice is read once.
     ``params`` defaults to ``pipeline.settings.load_params()``; ``params["ingest"]`` sets the limits.
+    ``on_source(path_or_url)``, if given, is called just before each file or URL is read; when it
+    returns False the source is not read (``run --resume`` skips what an earlier run finished).
     """
     limits = _limits(params)
     seen: set[str] = set()
@@ -36,7 +38,8 @@ def iter_inputs(inputs: list[str], *, params: dict | None = None) -> Iterator[Ar
         if _URL.match(raw):
             if raw not in seen:
                 seen.add(raw)
-                yield _attempt(raw, _from_url, raw, limits)
+                if on_source is None or on_source(raw):
+                    yield _attempt(raw, _from_url, raw, limits)
             continue
         for item in _expand(raw):
             if isinstance(item, Skipped):
@@ -45,7 +48,8 @@ def iter_inputs(inputs: list[str], *, params: dict | None = None) -> Iterator[Ar
             key = os.path.realpath(item)
             if key not in seen:
                 seen.add(key)
-                yield from _from_file(item, limits)
+                if on_source is None or on_source(item):
+                    yield from _from_file(item, limits)
 
 
 def _limits(params: dict | None) -> dict:
@@ -130,6 +134,9 @@ def _from_file(path: str, limits: dict) -> Iterator[Article | Skipped]:
     from pipeline.webpage import parse_html
 
     suffix = Path(path).suffix.lower()
+    if suffix == ".jsonl" and _size(path) > limits["max_bytes"]:
+        yield from _jsonl_stream(path, limits["max_bytes"])  # a big corpus file: line by line
+        return
     text = _attempt(path, lambda: decode_bytes(read_bytes(path, limits["max_bytes"]), path,
                                                html=suffix in _HTML_SUFFIXES))
     if isinstance(text, Skipped):
@@ -158,6 +165,40 @@ def _jsonl(text: str, path: str) -> Iterator[Article | Skipped]:
         yield _attempt(f"{path}:{number}", _jsonl_article, line, path, number)
     if not any_line:
         yield Skipped(path, "empty file (no JSON lines)")
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
+
+
+def _jsonl_stream(path: str, max_line: int) -> Iterator[Article | Skipped]:
+    """A JSONL file bigger than ``ingest.max_bytes`` (a corpus, not a page), read one line at a time
+    so memory stays flat; here the limit applies to each line. Lines are UTF-8 (as JSON is)."""
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        yield Skipped(path, f"cannot read: {exc.strerror or exc}")
+        return
+    with fh:
+        number = 0
+        while True:
+            raw = fh.readline(max_line + 1)
+            if not raw:
+                break
+            number += 1
+            if len(raw) > max_line and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # skip the rest of the oversized line
+                    raw = fh.readline(1 << 20)
+                yield Skipped(f"{path}:{number}", f"line too large (more than {max_line} bytes, the limit ingest.max_bytes)")
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            line = raw.decode("utf-8", errors="replace")
+            if line.strip():
+                yield _attempt(f"{path}:{number}", _jsonl_article, line, path, number)
 
 
 def _jsonl_article(line: str, path: str, number: int) -> Article:

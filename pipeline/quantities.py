@@ -83,9 +83,10 @@ _DENOMINATOR = re.compile(
     r"\b(?:out of|of (?:the |all |those |these )?\d[\d,]*|of (?:the |all )?(?:\w+ ){0,2}(?:participants|patients|"
     r"people|adults|women|men|children|volunteers)|per (?:\d[\d,]*|hundred|thousand|million|100|1,000)|in every|"
     r"among (?:the |all )?\d[\d,]*|compared with \d[\d,]*|versus \d[\d,]*|vs\.? \d[\d,]*)\b|%|\bper ?cent\b", re.I)
-_SAMPLE_BEFORE = re.compile(
-    r"\b(?:study|trial|survey|analysis|sample|review|cohort|group|data|records|recruited|enrolled|involving|"
-    r"followed|tracked|surveyed|studied|examined|analysed|analyzed|included|including|among|of)\b[^.;]{0,40}$", re.I)
+_SAMPLE_BEFORE = re.compile(  # "a study of", "followed", "recruited": the count is the sample, not an outcome
+    r"(?:\b(?:study|trial|survey|analysis|sample|review|cohort|group|data|records)\s+(?:of|in|with|among|involving|"
+    r"including|from|on)|\b(?:recruited|enrolled|involving|involved|followed|tracked|surveyed|studied|examined|"
+    r"analy[sz]ed|included|including|among|of|interviewed|randomi[sz]ed|assigned))\s+(?:[\w,-]+\s+){0,2}$", re.I)
 
 
 def _bound(before: str, own: str) -> str:

@@ -502,6 +502,7 @@ def _story_view(story: dict, views: dict, page_of: dict, name_of_page: str) -> d
         "scorecards": _scorecard_rows(cards),
         "checklist": _checklist_view(story, cards, [c["source"] for c in cards]),
         "checklist_sources": [c["source"] for c in cards],
+        "has_checklist": any(c.get("checklist") is not None for c in cards),
         "rows": rows,
         "n_shared": sum(1 for r in rows if r["n_sources"] > 1),
         "n_articles": len(story["articles"]),

@@ -1,4 +1,20 @@
-"""The main job: inputs -> articles -> claims -> verdicts -> claims.jsonl, CSV, summary and HTML report."""
+"""The main job: inputs -> articles -> claims -> verdicts -> claims.jsonl, CSV, summary and HTML report.
+
+A run has two phases:
+
+1. *Work* (streaming, bounded memory, resumable): inputs are read one at a time, batches of
+   articles are extracted and classified by an engine (this process, ``--workers N`` local
+   processes, or a Dask cluster: :mod:`pipeline.engines`), and every finished input is appended
+   to the checkpoint in input order (:mod:`pipeline.checkpoint`).
+2. *Finish*: the checkpoint is read back in input order; stories and findings are compared
+   (:func:`pipeline.compare.compare_run`), and claims.jsonl, claims.csv, the articles side file,
+   summary.json, claimreview.jsonld and the HTML report are written atomically.
+
+Phase 2 works on windows of ``WINDOW`` consecutive articles, so memory stays flat however large
+the run: a run of up to ``WINDOW`` articles is compared and reported as one (the usual report);
+a larger run is compared window by window (stories are found within a window) and its report has
+one part per window (``parts/0001/index.html`` ...) under an index of the parts.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +23,8 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.records import Article, Skipped
+
+WINDOW = 1000  # articles compared and reported together; params: run.window
 
 
 @dataclass
@@ -17,6 +35,7 @@ class RunResult:
     claims: int = 0
     skipped: list = field(default_factory=list)
     index: Path | None = None
+    resumed: int = 0  # inputs an earlier, interrupted run had finished
 
 
 def split_inputs(items, on_skip: Callable[[Skipped], None] | None, skipped: list):
@@ -33,38 +52,49 @@ def split_inputs(items, on_skip: Callable[[Skipped], None] | None, skipped: list
 def _as_reference(articles):
     """Articles given with ``--reference``: marked ``meta.reference`` (the original source of their story)."""
     for article in articles:
-        article.meta = {**(article.meta or {}), "reference": True}
+        if isinstance(article, Article):
+            article.meta = {**(article.meta or {}), "reference": True}
         yield article
 
 
-def extract_stream(inputs, params: dict, skipped: list, on_skip=None, references=()):
-    """(article, claims) for every readable input (``references`` first); unreadable ones land in ``skipped``."""
-    from itertools import chain
-
-    from pipeline.extract import iter_extracted
+def ingest_all(inputs, params: dict, references=(), on_source=None):
+    """Articles and Skipped of ``references`` (marked as such) then ``inputs``, in order."""
     from pipeline.ingest import iter_inputs
 
-    articles = split_inputs(iter_inputs(list(inputs), params=params), on_skip, skipped)
     if references:
-        refs = _as_reference(split_inputs(iter_inputs(list(references), params=params), on_skip, skipped))
-        articles = chain(refs, articles)
-    return iter_extracted(articles, params=params)
+        yield from _as_reference(iter_inputs(list(references), params=params, on_source=on_source))
+    yield from iter_inputs(list(inputs), params=params, on_source=on_source)
+
+
+def extract_stream(inputs, params: dict, skipped: list, on_skip=None, references=()):
+    """(article, claims) for every readable input (``references`` first); unreadable ones land in ``skipped``.
+
+    Uses the selective first pass (:mod:`pipeline.firstpass`): the same claims as the full pass."""
+    from pipeline.firstpass import iter_extracted_selective
+
+    articles = split_inputs(ingest_all(inputs, params, references), on_skip, skipped)
+    return iter_extracted_selective(articles, params=params)
+
+
+def window_size(params: dict | None) -> int:
+    return max(1, int(((params or {}).get("run") or {}).get("window", WINDOW)))
 
 
 def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, on_article=None,
-        stories_file=None, references=()) -> RunResult:
+        stories_file=None, references=(), engine=None, resume: bool = False, progress=None,
+        first_pass: bool = True) -> RunResult:
     """Run every stage on ``inputs`` and write the outputs into ``out_dir``.
 
     ``stories_file``: a stories manifest (pipeline/stories.py); ``references``: inputs that are the
-    original source of their story (judged against, see pipeline/evidence.py).
+    original source of their story (judged against, see pipeline/evidence.py). ``engine``: from
+    :func:`pipeline.engines.make_engine` (default: this process). ``resume``: continue the
+    interrupted run in ``out_dir``. ``progress``: a :class:`pipeline.progress.Progress`.
+    ``first_pass``: parse only the regions that can hold claims (same claims; off: parse everything).
     """
-    from pipeline.atomic import atomic_open, dumps, remove_stale_temps, write_json, write_jsonl, write_text
-    from pipeline.claimreview import write_claimreview
-    from pipeline.classify import classify_claims
-    from pipeline.compare import compare_run
+    from pipeline.atomic import remove_stale_temps
+    from pipeline.checkpoint import Checkpoint, fingerprint
+    from pipeline.engines import Job, LocalEngine
     from pipeline.model import load_model
-    from pipeline.outputs import claims_csv, side_path, side_records, summary
-    from pipeline.report import write_report
     from pipeline.stories import read_manifest
 
     model = load_model(model_path)  # fail before reading a thousand articles
@@ -72,23 +102,248 @@ def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, 
     out_dir = Path(out_dir)
     for folder in (out_dir, out_dir / "articles", out_dir / "stories"):
         remove_stale_temps(folder)  # left by a killed run; never mistaken for outputs (they start with ".")
-    threshold = params["classify"]["abstain_threshold"]
-    result, articles, claims, skipped = RunResult(), [], [], []
-    with atomic_open(out_dir / "claims.jsonl") as fh:
-        for article, found in extract_stream(inputs, params, skipped, on_skip, references):
-            labelled = classify_claims(found, model, abstain_threshold=threshold)
-            articles.append(article.to_dict())
-            claims.extend(labelled)
-            if on_article:
-                on_article(article, labelled)
-        compare_run(articles, claims, params, manifest=manifest)  # stories, evidence, number checks
-        for claim in claims:
-            fh.write(dumps(claim) + "\n")
-    skipped_dicts = [s.to_dict() for s in skipped]
-    write_jsonl(side_path(out_dir / "claims.jsonl"), side_records(articles, skipped_dicts))
-    write_text(out_dir / "claims.csv", claims_csv(claims))
-    write_json(out_dir / "summary.json", summary(claims, articles, skipped_dicts, model.card))
-    result.index = write_report(claims, articles, skipped_dicts, out_dir, params=params)
-    write_claimreview(out_dir / "claimreview.jsonld", claims, articles)
-    result.articles, result.claims, result.skipped = len(articles), len(claims), skipped
+    engine = engine or LocalEngine(1)
+    job = Job(str(model_path), params, first_pass)
+    header = fingerprint(inputs, references, model_path, params)
+    checkpoint, done = Checkpoint.start(out_dir, header, resume=resume)
+    result = RunResult(resumed=len(done))
+    try:
+        _work(inputs, references, params, engine, job, checkpoint, done, result, on_skip, on_article, progress)
+        checkpoint.close()
+        _finish(checkpoint, out_dir, params, model.card, manifest, result)
+    finally:
+        checkpoint.close()
+        if progress is not None:
+            progress.close()
+    checkpoint.remove()
     return result
+
+
+# ---------------------------------------------------------------- phase 1: work
+
+def _work(inputs, references, params, engine, job, checkpoint, done, result, on_skip, on_article, progress):
+    from pipeline.checkpoint import ResumePlan, item_key
+    from pipeline.engines import batches
+
+    plan = ResumePlan(done)
+    if progress is not None and plan.skipped_records:
+        progress.skip(plan.skipped_records)
+    if on_skip and plan.skipped_records:  # skips of sources that are not read again
+        for rec in checkpoint.records():
+            if rec.get("skipped") and rec["src"] is not None and not plan.read_source(rec["src"]):
+                on_skip(Skipped(rec["skipped"]["path"], rec["skipped"]["reason"]))
+    current: dict = {"src": None}
+
+    def on_source(src: str) -> bool:
+        if not plan.read_source(src):
+            return False
+        current["src"] = src
+        return True
+
+    in_flight: dict[int, tuple] = {}  # seq -> (src, key, Skipped or None), for batches not yet back
+
+    def todo():
+        seq = 0
+        for item in ingest_all(inputs, params, references, on_source):
+            src = current["src"]
+            if isinstance(item, Skipped) and not _from_source(item.path, src):
+                src = None  # a bad path named on the command line, not read from a source
+            key = item_key(item)
+            if isinstance(item, Skipped) and on_skip:
+                on_skip(item)
+            if plan.is_done(key):
+                if progress is not None:
+                    progress.skip(1)
+                continue
+            seq += 1
+            in_flight[seq] = (src, key, item if isinstance(item, Skipped) else None)
+            yield seq, item
+
+    for results in engine.run(batches(todo()), job):
+        for seq, article, claims in results:
+            src, key, skip = in_flight.pop(seq)
+            if skip is not None:
+                checkpoint.add(src, key, skipped={"path": skip.path, "reason": skip.reason})
+            else:
+                checkpoint.add(src, key, article=article, claims=claims)
+                if on_article:
+                    on_article(Article.from_dict(article), claims)
+            if progress is not None:
+                progress.update(1)
+        checkpoint.sync()
+
+
+def _from_source(path: str, src: str | None) -> bool:
+    """Whether a Skipped path was read from ``src`` (the source itself, or ``src:LINE``)."""
+    return src is not None and (path == src or path.startswith(src + ":"))
+
+
+# ---------------------------------------------------------------- phase 2: finish
+
+def _windows(checkpoint, size: int, skipped: list):
+    """(articles, claims) of ``size`` consecutive articles at a time, from the checkpoint;
+    skipped inputs are collected into ``skipped`` (Skipped objects, input order). A window is
+    handed out when the next article is met, so with the last one ``skipped`` is complete."""
+    articles, claims = [], []
+    for rec in checkpoint.records():
+        if rec.get("skipped") is not None:
+            skipped.append(Skipped(rec["skipped"]["path"], rec["skipped"]["reason"]))
+            continue
+        if len(articles) >= size:
+            yield articles, claims
+            articles, claims = [], []
+        articles.append(rec["article"])
+        claims.extend(rec["claims"])
+    if articles:
+        yield articles, claims
+
+
+def _count_articles(checkpoint) -> int:
+    return sum(1 for rec in checkpoint.records() if rec.get("skipped") is None)
+
+
+def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, result: RunResult) -> None:
+    from pipeline.atomic import atomic_open, dumps, write_json
+    from pipeline.claimreview import write_claimreview
+    from pipeline.compare import compare_run
+    from pipeline.outputs import claims_csv, side_path, side_records, summary
+    from pipeline.report import write_report
+
+    size = window_size(params)
+    large = _count_articles(checkpoint) > size
+    skipped: list[Skipped] = []
+    totals, parts = None, []
+    claims_path = out_dir / "claims.jsonl"
+    with atomic_open(claims_path) as fh, atomic_open(out_dir / "claims.csv") as csv_fh, \
+            atomic_open(side_path(claims_path)) as side_fh:
+        windows = _windows(checkpoint, size, skipped)
+        if not large:  # one window (possibly empty): the usual outputs
+            articles, claims = next(windows, ([], []))
+            compare_run(articles, claims, params, manifest=manifest)  # stories, evidence, number checks
+            skipped_dicts = [s.to_dict() for s in skipped]
+            for claim in claims:
+                fh.write(dumps(claim) + "\n")
+            csv_fh.write(claims_csv(claims))
+            for rec in side_records(articles, skipped_dicts):
+                side_fh.write(dumps(rec) + "\n")
+            totals = summary(claims, articles, skipped_dicts, card)
+            result.index = write_report(claims, articles, skipped_dicts, out_dir, params=params)
+            write_claimreview(out_dir / "claimreview.jsonld", claims, articles)
+            result.articles, result.claims = len(articles), len(claims)
+        else:
+            for number, (articles, claims) in enumerate(windows, 1):
+                compare_run(articles, claims, params, manifest=manifest)
+                for claim in claims:
+                    fh.write(dumps(claim) + "\n")
+                text = claims_csv(claims)
+                csv_fh.write(text if number == 1 else text.split("\n", 1)[1])
+                for rec in side_records(articles, []):
+                    side_fh.write(dumps(rec) + "\n")
+                part = out_dir / "parts" / f"{number:04d}"
+                write_report(claims, articles, [], part, params=params)
+                write_claimreview(part / "claimreview.jsonld", claims, articles)
+                parts.append(_part_summary(number, articles, claims))
+                part_totals = summary(claims, articles, [], card)
+                model_info = part_totals.pop("model", None)
+                totals = _merge(totals, part_totals)
+                result.articles += len(articles)
+                result.claims += len(claims)
+            skipped_dicts = [s.to_dict() for s in skipped]
+            for rec in side_records([], skipped_dicts):
+                side_fh.write(dumps(rec) + "\n")
+            totals["skipped"] = summary([], [], skipped_dicts, card)["skipped"]
+            if model_info is not None:
+                totals["model"] = model_info
+            totals = dict(sorted(totals.items()))
+            result.index = _write_parts_index(out_dir, parts, totals, skipped_dicts)
+    write_json(out_dir / "summary.json", totals)
+    result.skipped = skipped
+
+
+def _merge(a, b):
+    """Sum two summaries: numbers add up, mappings merge, lists concatenate, the rest is kept."""
+    if a is None:
+        return b
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a + b
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = _merge(a[k], v) if k in a else v
+        return dict(sorted(out.items())) if all(isinstance(k, str) for k in out) else out
+    if isinstance(a, list) and isinstance(b, list):
+        return a + b
+    return a
+
+
+def _part_summary(number: int, articles: list[dict], claims: list[dict]) -> dict:
+    from pipeline.records import LABELS
+
+    first, last = articles[0], articles[-1]
+    return {
+        "number": number,
+        "href": f"parts/{number:04d}/index.html",
+        "articles": len(articles),
+        "claims": len(claims),
+        "labels": {lab: sum(1 for c in claims if c.get("label") == lab) for lab in LABELS},
+        "review": sum(1 for c in claims if c.get("abstain")),
+        "first": first.get("title") or first.get("source") or str(first.get("article_id")),
+        "last": last.get("title") or last.get("source") or str(last.get("article_id")),
+    }
+
+
+def _write_parts_index(out_dir: Path, parts: list[dict], totals: dict, skipped: list[dict]) -> Path:
+    """The index of a report in parts: overall counts, one row per part, the skipped inputs."""
+    from html import escape
+
+    from pipeline import __version__
+    from pipeline.atomic import write_text
+    from pipeline.records import LABELS
+    from pipeline.report import CSP, display_path
+
+    labels = totals.get("labels") or {}
+    rows = "\n".join(
+        f"<tr><td><a href=\"{p['href']}\">Part {p['number']}</a></td><td>{p['articles']:,}</td>"
+        f"<td>{p['claims']:,}</td>" + "".join(f"<td>{p['labels'][lab]:,}</td>" for lab in LABELS)
+        + f"<td>{p['review']:,}</td><td>{escape(p['first'])} … {escape(p['last'])}</td></tr>"
+        for p in parts)
+    skipped_rows = "\n".join(
+        f"<li><code>{escape(display_path(s['path']))}</code>: {escape(s['reason'])}</li>" for s in skipped)
+    html = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{escape(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Claim check report</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left; vertical-align: top; }}
+td:nth-child(n+2):nth-child(-n+7) {{ text-align: right; }}
+</style>
+</head>
+<body>
+<h1>Claim check report</h1>
+<p>{totals.get('articles', 0):,} articles, {totals.get('claims', 0):,} claims
+({", ".join(f"{labels.get(lab, 0):,} {lab}" for lab in LABELS)}), {totals.get('needs_review', 0):,} need review,
+{len(skipped):,} inputs skipped.</p>
+<p>This run is large, so its report is in parts of up to {max(p['articles'] for p in parts):,} articles
+each, in input order; stories are compared within a part. All claims are in <code>claims.jsonl</code>
+and <code>claims.csv</code>, the counts in <code>summary.json</code>.</p>
+<table>
+<thead><tr><th>Part</th><th>Articles</th><th>Claims</th>{"".join(f"<th>{lab}</th>" for lab in LABELS)}<th>Needs review</th><th>Articles from … to</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+{"<h2>Skipped inputs</h2><ul>" + skipped_rows + "</ul>" if skipped else ""}
+<footer><p>claimcheck {escape(__version__)}</p></footer>
+</body>
+</html>
+"""
+    path = out_dir / "index.html"
+    write_text(path, html)
+    return path

@@ -44,17 +44,17 @@ def read_manifest(path: str | Path) -> dict[str, str]:
         raw = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, f"cannot read the stories manifest ({exc})") from exc
-    entries: list[tuple[int, object, object]] = []
+    entries: list[tuple[str, object, object]] = []
     if path.suffix.lower() == ".json" or raw.lstrip()[:1] in ("{", "["):
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(path, f"broken JSON ({exc.msg}, line {exc.lineno})") from exc
         if isinstance(data, dict):
-            entries = [(i, k, v) for i, (k, v) in enumerate(data.items(), 1)]
+            entries = [(f"entry {i}", k, v) for i, (k, v) in enumerate(data.items(), 1)]
         elif isinstance(data, list):
-            entries = [(i, (r or {}).get("article") if isinstance(r, dict) else None,
-                        (r or {}).get("story") if isinstance(r, dict) else None) for i, r in enumerate(data, 1)]
+            entries = [(f"entry {i}", r.get("article") if isinstance(r, dict) else None,
+                        r.get("story") if isinstance(r, dict) else None) for i, r in enumerate(data, 1)]
         else:
             raise InputError(path, "a JSON stories manifest is an object or a list of {article, story}")
     else:
@@ -66,11 +66,11 @@ def read_manifest(path: str | Path) -> dict[str, str]:
             raise InputError(path, "the stories manifest needs a header row with `article` and `story` columns")
         ia, is_ = header.index("article"), header.index("story")
         for (n, _), row in zip(lines[1:], reader):
-            entries.append((n, row[ia] if ia < len(row) else None, row[is_] if is_ < len(row) else None))
+            entries.append((f"line {n}", row[ia] if ia < len(row) else None, row[is_] if is_ < len(row) else None))
     out, bad = {}, []
     for n, article, story in entries:
         if not isinstance(article, str) or not article.strip() or not isinstance(story, str) or not story.strip():
-            bad.append(f"entry {n}: needs a non-empty article and story")
+            bad.append(f"{n}: needs a non-empty article and story")
             continue
         out[article.strip()] = story.strip()
     if bad:
@@ -151,7 +151,9 @@ def group_articles(articles: list[dict], threshold: float) -> list[list[int]]:
 
 
 def _representative(group: list[dict]) -> dict:
-    return min(enumerate(group), key=lambda ia: (KIND_RANK.get(ia[1].get("kind"), 5), ia[0]))[1]
+    """The article a story is named after: journal, press release, news...; titled first; then input order."""
+    return min(enumerate(group), key=lambda ia: (KIND_RANK.get(ia[1].get("kind"), 5), not ia[1].get("title"),
+                                                 ia[0]))[1]
 
 
 def assign_stories(articles: list[dict], *, manifest: dict[str, str] | None = None,

@@ -214,8 +214,9 @@ def split_front_matter(text: str) -> tuple[dict, str]:
 
 
 _MD_RULES = [
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),                 # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),             # [text](url)
+    # URLs may hold one level of balanced parentheses: [text](https://e.org/a_(b)), [x](javascript:f(1))
+    (re.compile(r"!\[[^\]]*\]\((?:[^()\n]|\([^()\n]*\))*\)"), ""),                 # images
+    (re.compile(r"\[([^\]]+)\]\((?:[^()\n]|\([^()\n]*\))*\)"), r"\1"),             # [text](url)
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),            # [text][ref]
     (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),              # autolinks
     (re.compile(r"`([^`]+)`"), r"\1"),                         # inline code

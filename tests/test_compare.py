@@ -105,3 +105,47 @@ def test_fixture_story_aligns_the_headline_finding():
     first = align_claims(cl, threshold=0.35)[0]
     assert {c["source"] for c in first} == {"Harbor University", "The Daily Ledger", "WellnessBuzz"}
     assert all("20%" in c["text"] for c in first)
+
+
+def test_names_and_shared_exposure_and_outcome_help_alignment():
+    from pipeline.compare import entities, finding_sides, similarity
+
+    assert entities("In the STRIDE-BP trial, L-selectin and NRF2 levels fell, said Dr Smith of Riverton.") >= \
+        {"stride-bp", "l-selectin", "nrf2", "smith", "riverton"}
+    exposure, outcome = finding_sides("Daily fish oil capsules lowered triglyceride levels in adults.")
+    assert {"fish", "oil"} <= exposure and "triglycerid" in outcome
+    assert finding_sides("Participants were recruited from four clinics.") is None
+    pair = [claim("a", "A", "S1", "Fish oil lowered triglycerides in the OMEGA-7 trial."),
+            claim("b", "B", "S2", "Fish oil is cheap in the OMEGA-7 shops.")]
+    swapped = [pair[0], claim("b", "B", "S2", "Triglycerides were lowered by fish oil.")]
+    assert similarity(swapped)[0, 1] > similarity([pair[0], claim("b", "B", "S2", "Fish oil triglycerides.")])[0, 1]
+    # a shared trial name adds to the similarity of claims that already share words
+    no_name = [pair[0], claim("b", "B", "S2", "Fish oil is cheap in the shops.")]
+    assert similarity(pair)[0, 1] > similarity(no_name)[0, 1]
+
+
+def test_numbers_align_by_value_not_only_by_digits():
+    from pipeline.compare import similarity
+
+    words = [claim("a", "A", "S1", "Six in ten adults walk daily."), claim("b", "B", "S2", "60% of adults walk daily.")]
+    other = [words[0], claim("b", "B", "S2", "45% of adults walk daily.")]
+    assert similarity(words)[0, 1] > similarity(other)[0, 1]
+
+
+def test_compare_run_flags_numbers_that_differ_within_a_finding():
+    from pipeline.compare import compare_run
+
+    articles = [{"article_id": "A", "source": "S1", "story": "walk", "text": ""},
+                {"article_id": "B", "source": "S2", "story": "walk", "text": ""}]
+    cl = [claim("a", "A", "S1", "Brisk walking cut memory decline by 20% over six years."),
+          claim("b", "B", "S2", "Brisk walking cut memory decline by 35% over six years.")]
+    stories_ = compare_run(articles, cl)
+    assert len(stories_) == 1 and [[c["claim_id"] for c in g] for g in stories_[0]["groups"]] == [["a", "b"]]
+    for c in cl:
+        assert [f["flag"] for f in c["number_flags"] if f["flag"] == "differs"] == ["differs"]
+        assert "20% (S1)" in c["number_flags"][-1]["message"] and "35% (S2)" in c["number_flags"][-1]["message"]
+    assert stories_[0]["differs"] == {0: stories_[0]["differs"][0]}
+    # running it again gives the same annotations (nothing is appended twice)
+    before = json.dumps(cl, sort_keys=True)
+    compare_run(articles, cl)
+    assert json.dumps(cl, sort_keys=True) == before

@@ -109,12 +109,23 @@ def wait_for(proc: subprocess.Popen, out: Path, condition, timeout: float = 120)
     raise AssertionError("condition never met")
 
 
-def claims_temp(out: Path) -> bool:
-    return any(p.name.startswith(".claims.jsonl.") for p in out.iterdir())
+def hidden(out: Path) -> list[Path]:
+    """Hidden files in the output folder and its articles/ folder (temp files, a checkpoint)."""
+    return [p for folder in (out, out / "articles") if folder.is_dir() for p in folder.iterdir()
+            if p.name.startswith(".")]
 
 
-def claims_temp_half_full(out: Path) -> bool:
-    return any(p.name.startswith(".claims.jsonl.") and p.stat().st_size > 20_000 for p in out.iterdir())
+def any_hidden_file(out: Path) -> bool:
+    return bool(hidden(out))
+
+
+def work_under_way(out: Path) -> bool:
+    """Some tens of kilobytes of finished work sit in a hidden file (a checkpoint or a temp output)."""
+    return any(p.stat().st_size > 20_000 for p in hidden(out))
+
+
+def writing_report(out: Path) -> bool:
+    return any(p.name.endswith(".tmp") for p in hidden(out) if p.parent.name == "articles")
 
 
 def replaced(name: str, reference: dict[str, bytes]):
@@ -124,14 +135,28 @@ def replaced(name: str, reference: dict[str, bytes]):
     return condition
 
 
+def visible(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if not is_temp(name)}
+
+
 def check_old_or_new(after: dict[str, bytes], old: dict[str, bytes], new: dict[str, bytes]) -> None:
     check_complete(after)
     assert set(old) <= set(after)  # nothing of the earlier run disappeared
-    for name, data in after.items():
-        if is_temp(name):
-            assert name.endswith(".tmp"), name  # a killed run's temp file: hidden, never an output
-            continue
+    for name, data in visible(after).items():
         assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new complete file"
+
+
+def stop(proc: subprocess.Popen, out: Path, condition, sig) -> bool:
+    """Send ``sig`` once ``condition(out)`` holds; whether that moment came before the run ended."""
+    try:
+        reached = wait_for(proc, out, condition)
+        proc.send_signal(sig)
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait(timeout=60)
+        proc.stderr.close()
+    return reached
 
 
 def test_killed_runs_leave_old_or_new_complete_files_and_a_rerun_finishes(setup, tmp_path):
@@ -139,44 +164,35 @@ def test_killed_runs_leave_old_or_new_complete_files_and_a_rerun_finishes(setup,
     work, model, inputs, old, new, seed = setup
     out = tmp_path / "out"
     shutil.copytree(seed, out)
-    moments = [(signal.SIGTERM, "claims.jsonl being written", claims_temp),
-               (signal.SIGKILL, "claims.jsonl half written", claims_temp_half_full),
-               (signal.SIGKILL, "claims.jsonl replaced", replaced("claims.jsonl", new)),
-               (signal.SIGKILL, "report being written", replaced("summary.json", new))]  # the pages come next
+    moments = [(signal.SIGTERM, "run under way", any_hidden_file),
+               (signal.SIGKILL, "work under way", work_under_way),
+               (signal.SIGKILL, "report pages being written", writing_report),
+               (signal.SIGKILL, "claims.jsonl replaced", replaced("claims.jsonl", new))]
     seen = []
     for sig, moment, condition in moments:
         before = snapshot(out)
         proc = start(inputs, out, model, work)
-        try:
-            reached = wait_for(proc, out, condition)
-            proc.send_signal(sig)
-            proc.wait(timeout=60)
-        finally:
-            proc.kill()
-            proc.wait(timeout=60)
-            proc.stderr.close()
+        reached = stop(proc, out, condition, sig)
         after = snapshot(out)
         check_old_or_new(after, old, new)
         seen.append(reached)
         if not reached:  # the run ended before the poll saw the moment (a busy machine): state checked all the same
             continue
         if sig == signal.SIGTERM:
-            # Unwinds like Ctrl-C: the unfinished claims.jsonl is discarded, nothing else touched.
-            assert proc.returncode == 128 + signal.SIGTERM and after == before, moment
+            # Unwinds like Ctrl-C: unfinished outputs are discarded (no temp files), finished ones kept.
+            assert proc.returncode == 128 + signal.SIGTERM, moment
+            assert visible(after) == visible(before), moment
+            assert not [name for name in after if name.endswith(".tmp")], moment
         else:
             assert proc.returncode == -signal.SIGKILL, moment
-        if moment == "claims.jsonl half written":
-            assert [name for name in after if is_temp(name)] == [
-                name for name in after if name.startswith(".claims.jsonl.") and name.endswith(".tmp")]
-
     print("moments reached:", seen)
     assert sum(seen) >= 3, seen  # else the kills hit nothing worth checking
 
-    rerun = start(inputs, out, model, work)
-    assert rerun.wait(timeout=300) == 0, rerun.stderr.read().decode()
-    rerun.stderr.close()
+    rerun = subprocess.run([sys.executable, "-m", "pipeline", "run", str(inputs), "--out", str(out), "--model",
+                            str(model), "--resume"], cwd=work, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
     final = snapshot(out)
-    assert not [name for name in final if is_temp(name)]  # stale temp files were cleaned up
+    assert not [name for name in final if is_temp(name)]  # stale temp files and the checkpoint are gone
     for name, data in new.items():
         assert final[name] == data, name
     assert set(final) == set(new) | set(old)  # old article pages are left alone, nothing else

@@ -61,6 +61,8 @@ def test_every_input_became_an_article_page(hostile_run):
     assert len(pages(hostile_run)) == 8
     claims = (hostile_run / "claims.jsonl").read_text(encoding="utf-8")
     assert "<script>window.pwned=1</script>" in claims  # the hostile words are in the claims themselves
+    # A Markdown link whose URL holds parentheses is read whole (it used to leave "flu)" behind).
+    assert '"The tonic cures flu in children, the makers claim."' in claims
 
 
 def test_pages_are_escaped_in_the_html_source(hostile_run):
@@ -83,8 +85,10 @@ def test_pages_are_escaped_in_the_html_source(hostile_run):
         assert policy["default-src"] == "'none'"
         for directive in ("script-src", "connect-src", "frame-src", "object-src"):
             sources = policy.get(directive, "'none'").split()
-            assert not [s for s in sources if s in ("*", "http:", "https:", "data:", "'unsafe-eval'")
+            assert not [s for s in sources if s in ("*", "http:", "https:", "data:", "blob:", "'unsafe-eval'")
                         or "://" in s], (directive, sources)
+        # Inline script only by hash (the review loop), never any inline script at all.
+        assert "'unsafe-inline'" not in policy.get("script-src", "") and "'unsafe-hashes'" not in csp[0]
         # The CSP must come before anything it governs.
         head = doc.find("head")
         first_active = next(el for el in head if el.tag not in ("meta",) or el.get("http-equiv"))

@@ -290,3 +290,37 @@ def test_good_model_info_and_audit(tiny_model):
     assert audit.exit_code == 0 and json.loads(audit.stdout)["untrusted_types"] == []
     info = invoke("model", "info", good)
     assert info.exit_code == 0 and json.loads(info.stdout)["format"] == "claimcheck-model/1"
+
+
+# --- outputs that cannot be written --------------------------------------------------------------------
+
+
+def test_unwritable_output_folder_is_a_clean_error(tmp_path, tiny_model):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD)
+    result = invoke("run", good, "--out", blocker / "report", "--model", tiny_model[1])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {blocker}") and "Not a directory" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output and "unexpected" not in result.stderr
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temp_file(tmp_path):
+    from pipeline.atomic import atomic_open, write_jsonl
+
+    target = tmp_path / "claims.jsonl"
+    write_jsonl(target, [{"n": 1}])
+    with pytest.raises(RuntimeError):
+        with atomic_open(target) as fh:
+            fh.write('{"n": 2}\n{"n": ')
+            raise RuntimeError("killed halfway")
+    assert target.read_text() == '{"n": 1}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["claims.jsonl"]
+    (tmp_path / "claims.jsonl.d").mkdir()
+    from pipeline.errors import OutputError
+
+    with pytest.raises(OutputError, match="cannot write"):
+        write_jsonl(tmp_path / "claims.jsonl.d", [{"n": 3}])  # a folder in the way
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.jsonl", "claims.jsonl.d"]

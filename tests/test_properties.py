@@ -264,3 +264,22 @@ def test_known_claims_slice_back(nlp, text):
     [(_, claims)] = list(iter_extracted([article], nlp=nlp))
     assert claims
     check_claims(article, claims)
+
+
+@EXTRACT_SETTINGS
+@given(raw=st.lists(st.one_of(claimy, prose), min_size=1, max_size=4))
+@example(raw=["Kale is tasty .\n\nPeople said :\n- it may reduce the risk of heart disease ,\n- it cures cancer ."])
+def test_selective_first_pass_finds_the_same_claims_as_the_full_pass(nlp, raw):
+    """`run` parses only the regions that can hold claims (pipeline.firstpass): same claims, same offsets."""
+    from pipeline.extract import iter_extracted
+    from pipeline.firstpass import iter_extracted_selective
+
+    texts = [layout_text(chunk, markdown=bool(i % 2)) for i, chunk in enumerate(raw)]
+    articles = [Article(article_id=f"a{i}", text=text, source="s") for i, text in enumerate(texts) if text]
+    assume(articles)
+    full = list(iter_extracted(articles, nlp=nlp))
+    selective = list(iter_extracted_selective(articles, nlp=nlp))
+    assert [a.article_id for a, _ in selective] == [a.article_id for a in articles]
+    for (article, claims), (_, expected) in zip(selective, full):
+        check_claims(article, claims)
+        assert claims == expected

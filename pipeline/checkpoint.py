@@ -1,0 +1,181 @@
+"""The run's checkpoint: what ``claimcheck run --resume`` continues from.
+
+While a run works, every finished input (an article with its labelled claims, or a skipped input)
+is appended to ``OUT/.claimcheck-checkpoint.jsonl`` in input order and flushed at once, so a run
+that is killed (Ctrl-C, a crash, SIGKILL, a reboot) loses at most the batches in flight. The first
+line identifies the run (claimcheck version, inputs, model file hash, parameters); ``--resume``
+refuses a checkpoint of a different run. The final outputs are always built from the checkpoint,
+so an interrupted and resumed run writes the same bytes as an uninterrupted one. The checkpoint is
+deleted once the outputs are written.
+
+Each record names its *source* (the file or URL it was read from). On resume, a source whose
+records are followed by records of a later source is finished: it is not read again at all; the
+last source is read again and its finished items are skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.errors import ClaimcheckError
+
+NAME = ".claimcheck-checkpoint.jsonl"
+FORMAT = "claimcheck-checkpoint/1"
+
+
+def fingerprint(inputs, references, model_path, params: dict) -> dict:
+    """What makes two runs the same run: inputs, model bytes, parameters, claimcheck version."""
+    from pipeline import __version__
+
+    h = hashlib.sha256()
+    with open(model_path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    relevant = {k: v for k, v in params.items() if not k.startswith("_")}
+    return {
+        "format": FORMAT,
+        "version": __version__,
+        "inputs": [str(i) for i in inputs],
+        "references": [str(r) for r in references],
+        "model_sha256": h.hexdigest(),
+        "params_sha256": hashlib.sha256(json.dumps(relevant, sort_keys=True, default=str).encode()).hexdigest(),
+    }
+
+
+def item_key(item) -> str:
+    """Identifies an ingested item within its source: an article by id and place, a skip by path."""
+    from pipeline.records import Article
+
+    if isinstance(item, Article):
+        return f"a\t{item.article_id}\t{item.path}\t{(item.meta or {}).get('line', '')}"
+    return f"s\t{item.path}"
+
+
+class Checkpoint:
+    """Append-only record of finished inputs (see the module docstring)."""
+
+    def __init__(self, path: Path, header: dict):
+        self.path = Path(path)
+        self.header = header
+        self.fh = None
+        self.pending = 0
+
+    # -- opening
+    @classmethod
+    def start(cls, out_dir: Path, header: dict, *, resume: bool) -> tuple["Checkpoint", list[dict]]:
+        """Open the checkpoint of ``out_dir``: continue it (``resume``) or start a new one.
+
+        Returns the checkpoint and, when resuming, the index of the finished records
+        (``{"src", "key"}``, in order)."""
+        path = Path(out_dir) / NAME
+        cp = cls(path, header)
+        done: list[dict] = []
+        if resume and path.is_file():
+            done = cp._recover()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps({"checkpoint": header}, sort_keys=True) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        cp.fh = open(path, "a", encoding="utf-8")
+        return cp, done
+
+    def _recover(self) -> list[dict]:
+        """Check the header, cut a half-written last line, and index the finished records."""
+        done, good_end = [], 0
+        with open(self.path, "rb") as fh:
+            first = fh.readline()
+            try:
+                header = json.loads(first)["checkpoint"]
+            except (ValueError, KeyError, TypeError):
+                raise ClaimcheckError(f"{self.path}: not a claimcheck checkpoint; run without --resume to start over")
+            if header != self.header:
+                changed = sorted(k for k in set(header) | set(self.header) if header.get(k) != self.header.get(k))
+                raise ClaimcheckError(
+                    f"--resume: the unfinished run in {self.path.parent} used other "
+                    f"{', '.join(changed)}; run without --resume to start over")
+            good_end = fh.tell()
+            for line in fh:
+                if not line.endswith(b"\n"):
+                    break  # killed while writing this line
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    break
+                done.append({"src": rec.get("src"), "key": rec["key"]})
+                good_end += len(line)
+        with open(self.path, "r+b") as fh:
+            fh.truncate(good_end)
+        return done
+
+    # -- writing
+    def add(self, src: str | None, key: str, *, article: dict | None = None, claims=None,
+            skipped: dict | None = None) -> None:
+        rec = {"src": src, "key": key}
+        if article is not None:
+            rec.update(article=article, claims=claims or [])
+        else:
+            rec["skipped"] = skipped
+        self.fh.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
+        self.fh.flush()  # a killed process loses nothing written so far
+        self.pending += 1
+
+    def sync(self) -> None:
+        """Make the records written so far survive a power cut too (once per batch)."""
+        if self.fh is not None and self.pending:
+            os.fsync(self.fh.fileno())
+            self.pending = 0
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.sync()
+            self.fh.close()
+            self.fh = None
+
+    # -- reading
+    def records(self) -> Iterator[dict]:
+        """Every finished record, in input order (one in memory at a time)."""
+        with open(self.path, encoding="utf-8") as fh:
+            fh.readline()
+            for line in fh:
+                if line.endswith("\n"):
+                    yield json.loads(line)
+
+    def remove(self) -> None:
+        self.close()
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+
+class ResumePlan:
+    """Which sources to read again and which items to skip, from the index of finished records."""
+
+    def __init__(self, done: list[dict]):
+        last_src = done[-1]["src"] if done else None
+        # a source followed by records of another source was read to the end
+        self.finished_sources = {d["src"] for d in done if d["src"] is not None and d["src"] != last_src}
+        # records that reading the inputs again will meet: loose skips (bad paths) and the last source's
+        self.expected = [d for d in done if d["src"] is None or d["src"] == last_src]
+        self.skipped_records = len(done) - len(self.expected)
+        self.pos = 0
+        self.total = len(done)
+
+    def read_source(self, src: str) -> bool:
+        return src not in self.finished_sources
+
+    def is_done(self, key: str) -> bool:
+        """True for the next finished item (in order); raises when the inputs changed."""
+        if self.pos < len(self.expected):
+            if self.expected[self.pos]["key"] != key:
+                raise ClaimcheckError(
+                    "--resume: the inputs changed since the interrupted run; run without --resume to start over")
+            self.pos += 1
+            return True
+        return False
