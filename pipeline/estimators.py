@@ -11,9 +11,10 @@ import numpy as np
 # Keys this module reads from params["train"], with the defaults used when a key is missing.
 TRAIN_DEFAULTS = {
     "seed": 13,
-    "max_features": 60000,
-    "C": 4.0,
-    "strength_C": 0.2,  # LinearSVC C of the strength model
+    "vocab_size": 20000,  # cap of each word / char / view TF-IDF block (keeps the model file small)
+    "C": 4.0,  # LogisticRegression C of the label model (4 keeps its probabilities calibrated)
+    "strength_C": 20.0,  # LogisticRegression C of the strength model
+    "strength_insciout_weight": 0.5,  # sample weight of InSciOut rows when training the strength model
 }
 
 
@@ -85,11 +86,12 @@ def make_label_model(params: dict):
     from pipeline.features import ClaimFrame, CueFeatures, DesignCross
 
     p = _p(params)
+    n = int(p["vocab_size"])
     features = FeatureUnion(
         [
-            ("words_by_design", DesignCross(_word_vectorizer(p["max_features"]))),
-            ("cues_by_design", DesignCross(_view_vectorizer((1, 4), 3, p["max_features"]), view="abstract")),
-            ("chars", _char_features(p["max_features"])),
+            ("words_by_design", DesignCross(_word_vectorizer(n))),
+            ("cues_by_design", DesignCross(_view_vectorizer((1, 4), 3, n), view="abstract")),
+            ("chars", _char_features(n)),
             ("cues", CueFeatures()),
         ]
     )
@@ -99,21 +101,41 @@ def make_label_model(params: dict):
 
 def make_strength_model(params: dict):
     """Claim text -> strength 0 (no relation), 1 correlational, 2 conditional causal, 3 direct causal."""
-    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
-    from sklearn.svm import LinearSVC
 
     from pipeline.features import ClaimFrame, StrengthText, TextColumn
 
     p = _p(params)
+    n = int(p["vocab_size"])
     features = FeatureUnion(
         [
-            ("words", Pipeline([("text", TextColumn()), ("tfidf", _word_vectorizer(p["max_features"]))])),
-            ("marked", Pipeline([("view", StrengthText("marked")), ("tfidf", _view_vectorizer((1, 2), 2))])),
-            ("abstract", Pipeline([("view", StrengthText("abstract")), ("tfidf", _view_vectorizer((1, 4), 3))])),
-            ("chars", _char_features(p["max_features"])),
+            ("words", Pipeline([("text", TextColumn()), ("tfidf", _word_vectorizer(n))])),
+            ("marked", Pipeline([("view", StrengthText("marked")), ("tfidf", _view_vectorizer((1, 2), 2, n))])),
+            ("abstract", Pipeline([("view", StrengthText("abstract")), ("tfidf", _view_vectorizer((1, 4), 3, n))])),
+            ("chars", _char_features(n)),
         ]
     )
-    svc = LinearSVC(C=p["strength_C"], random_state=p["seed"])
-    clf = CalibratedClassifierCV(svc, method="sigmoid", cv=3, ensemble=False)
+    clf = LogisticRegression(C=p["strength_C"], max_iter=3000, random_state=p["seed"])
     return Pipeline([("frame", ClaimFrame()), ("features", features), ("clf", clf)])
+
+
+def strength_training_rows(df, params: dict | None = None):
+    """The rows to fit the strength model on, and their sample weights (pass as clf__sample_weight).
+
+    Drops rows without a strength, and InSciOut statements coded 1 ("explicit no relation") when
+    the frame has a ``causal_code`` column: InSciOut maps them to strength 0 while Yu et al. code
+    "X is not associated with Y" as 1, and the clash costs about half a point of macro-F1.
+    InSciOut rows get weight ``strength_insciout_weight`` (their coding differs a little from Yu's).
+    """
+    import pandas as pd
+
+    p = _p(params or {})
+    rows = df[pd.to_numeric(df["strength"], errors="coerce").notna()]
+    corpus = rows["corpus"].astype(str) if "corpus" in rows else pd.Series("", index=rows.index)
+    insciout = corpus.str.startswith("insciout").to_numpy()
+    if "causal_code" in rows:
+        keep = ~(insciout & (pd.to_numeric(rows["causal_code"], errors="coerce") == 1).to_numpy())
+        rows, insciout = rows[keep], insciout[keep]
+    weights = np.where(insciout, float(p["strength_insciout_weight"]), 1.0)
+    return rows, weights

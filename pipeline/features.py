@@ -374,3 +374,10 @@ class CompactTfidf(TfidfVectorizer):
         if terms is not None:
             terms = terms.split(_VOCAB_SEP) if size else []
             self.vocabulary_ = {t: i for i, t in enumerate(terms)}
+
+
+# every class of this module a saved model may hold: the skops ``trusted`` list
+CUSTOM_CLASSES = [
+    f"pipeline.features.{name}"
+    for name in ("ClaimFrame", "CueFeatures", "TextColumn", "DesignCross", "StrengthText", "CompactTfidf")
+]

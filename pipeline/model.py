@@ -7,6 +7,7 @@ for scikit-learn, numpy and scipy, plus ``TRUSTED_TYPES``); any other type in a 
 from __future__ import annotations
 
 import functools
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,10 +59,34 @@ def save_model(model: ClaimModel, path: str | Path) -> Path:
 
     path = Path(path)
     card = dict(model.card, format=FORMAT)
+    _plain_vocabularies((model.label, model.strength))
     with atomic_open(path, "wb") as fh:
         fh.write(sio.dumps({"label": model.label, "strength": model.strength, "card": card}))
     write_json(card_path(path), card)
     return path
+
+
+def _plain_vocabularies(root) -> None:
+    """Give every fitted text vectorizer a vocabulary of plain ``int`` values (in place).
+
+    scikit-learn stores numpy integers there, and skops writes each numpy scalar as a file of its
+    own: a model with 200,000 terms then has 200,000 files and takes many times longer to load."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    seen, stack = set(), [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, (str, bytes, int, float, bool)) or obj is None:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, CountVectorizer) and isinstance(getattr(obj, "vocabulary_", None), dict):
+            obj.vocabulary_ = {term: int(index) for term, index in obj.vocabulary_.items()}
+        if isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, (list, tuple)):
+            stack.extend(obj)
+        elif type(obj).__module__.split(".")[0] in ("sklearn", "pipeline"):
+            stack.extend(vars(obj).values())
 
 
 def card_path(path: str | Path) -> Path:
@@ -99,16 +124,21 @@ def audit_model(path: str | Path) -> dict:
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> ClaimModel:
     import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
-    report = audit_model(path)
-    if report["untrusted_types"]:
+    # One pass: skops refuses any type that is neither its default nor in TRUSTED_TYPES before it
+    # builds anything; the audit (a second full read) runs only to word the refusal.
+    try:
+        obj = sio.load(path, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException:
+        report = audit_model(path)
         raise ModelError(
             f"{path}: refused: the file asks for types that are not trusted: "
             f"{', '.join(report['untrusted_types'])}. Only load model files you or claimcheck made."
-        )
-    try:
-        obj = sio.load(path, trusted=list(TRUSTED_TYPES))
+        ) from None
     except Exception as exc:
+        if not zipfile.is_zipfile(path):
+            audit_model(path)  # raises "not a readable skops model file"
         raise ModelError(f"{path}: cannot load model ({exc}); retrain with `claimcheck train`") from exc
     if not isinstance(obj, dict) or not {"label", "strength", "card"} <= set(obj):
         raise ModelError(f"{path}: not a claimcheck model file (expected label, strength and card)")

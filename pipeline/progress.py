@@ -82,8 +82,9 @@ class Progress:
         self.clock = clock
         self.interval = interval if interval is not None else (TTY_INTERVAL if mode == "bar" else LOG_INTERVAL)
         self.done = 0
-        self.start_done = 0  # done before this process started (resumed runs): not in the rate
         self.started = clock()
+        self.first = None  # (time, done) at the first update: the rate counts from there, so
+        # loading spaCy and the model does not drag the rate (and the ETA) down
         # a log line only after ``interval`` (short runs stay silent); the bar at once
         self.last_shown = None if mode == "bar" else self.started
         self.shown = False
@@ -92,20 +93,28 @@ class Progress:
     def skip(self, n: int) -> None:
         """Items finished by an earlier run (``--resume``): counted, but not in the rate."""
         self.done += n
-        self.start_done += n
+        if self.first is not None:
+            self.first = (self.first[0], self.first[1] + n)
 
     def update(self, n: int = 1) -> None:
+        """``n`` more items finished (call once per batch: the rate counts from the first call)."""
+        now = self.clock()
         self.done += n
+        if self.first is None:
+            self.first = (now, self.done)
         if self.mode == "off":
             return
-        now = self.clock()
         if self.last_shown is None or now - self.last_shown >= self.interval:
             self.last_shown = now
             self._show(now)
 
     def rate(self, now: float | None = None) -> float:
-        elapsed = (self.clock() if now is None else now) - self.started
-        return (self.done - self.start_done) / elapsed if elapsed > 0 else 0.0
+        """Items per second since the first update (0 until there is a second)."""
+        if self.first is None:
+            return 0.0
+        t0, n0 = self.first
+        elapsed = (self.clock() if now is None else now) - t0
+        return (self.done - n0) / elapsed if elapsed > 0 and self.done > n0 else 0.0
 
     def text(self, now: float | None = None) -> str:
         """The progress as one line (without the bar)."""

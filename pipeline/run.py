@@ -168,9 +168,9 @@ def _work(inputs, references, params, engine, job, checkpoint, done, result, on_
                 checkpoint.add(src, key, article=article, claims=claims)
                 if on_article:
                     on_article(Article.from_dict(article), claims)
-            if progress is not None:
-                progress.update(1)
         checkpoint.sync()
+        if progress is not None:
+            progress.update(len(results))
 
 
 def _from_source(path: str, src: str | None) -> bool:

@@ -94,18 +94,53 @@ def setup(tmp_path_factory, tiny_model):
     return work, model, new_inputs, snapshot(seed), snapshot(reference), seed
 
 
-def wait_for(proc: subprocess.Popen, out: Path, condition, timeout: float = 120) -> bool:
+class Watcher:
+    """Reads each visible output file whenever it changes during the run, as a user's viewer would.
+
+    Files are replaced whole by rename, so every read must give the old or the new complete file;
+    anything else (an empty or truncated file) is recorded in ``partial``.
+    """
+
+    def __init__(self, out: Path, old: dict[str, bytes], new: dict[str, bytes]):
+        self.out, self.old, self.new = out, old, new
+        self.seen: dict[str, tuple] = {}
+        self.partial: list[str] = []
+        self.looks = 0
+
+    def look(self) -> None:
+        self.looks += 1
+        for path in self.out.rglob("*"):
+            name = str(path.relative_to(self.out))
+            if is_temp(name):
+                continue
+            try:
+                info = path.stat()
+                key = (info.st_ino, info.st_size, info.st_mtime_ns)
+                if not path.is_file() or self.seen.get(name) == key:
+                    continue
+                data = path.read_bytes()
+            except OSError:
+                continue
+            self.seen[name] = key
+            if data not in (self.old.get(name), self.new.get(name)):
+                self.partial.append(name)
+
+
+def wait_for(proc: subprocess.Popen, out: Path, condition, watcher: Watcher | None = None,
+             timeout: float = 120) -> bool:
     """Poll ``out`` until ``condition(out)`` holds; False if the run ended first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             return False
+        if watcher is not None:
+            watcher.look()
         try:
             if condition(out):
                 return True
         except OSError:
             pass
-        time.sleep(0.002)
+        time.sleep(0.001)
     raise AssertionError("condition never met")
 
 
@@ -124,8 +159,13 @@ def work_under_way(out: Path) -> bool:
     return any(p.stat().st_size > 20_000 for p in hidden(out))
 
 
-def writing_report(out: Path) -> bool:
-    return any(p.name.endswith(".tmp") for p in hidden(out) if p.parent.name == "articles")
+def page_replaced(old: dict[str, bytes], new: dict[str, bytes]):
+    """True once some article page holds the new run's bytes: the report is being written."""
+    def condition(out: Path) -> bool:
+        folder = out / "articles"
+        return any(new.get(f"articles/{p.name}") not in (None, old.get(f"articles/{p.name}"))
+                   and p.read_bytes() == new[f"articles/{p.name}"] for p in folder.iterdir())
+    return condition
 
 
 def replaced(name: str, reference: dict[str, bytes]):
@@ -146,10 +186,10 @@ def check_old_or_new(after: dict[str, bytes], old: dict[str, bytes], new: dict[s
         assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new complete file"
 
 
-def stop(proc: subprocess.Popen, out: Path, condition, sig) -> bool:
+def stop(proc: subprocess.Popen, out: Path, condition, sig, watcher: Watcher) -> bool:
     """Send ``sig`` once ``condition(out)`` holds; whether that moment came before the run ended."""
     try:
-        reached = wait_for(proc, out, condition)
+        reached = wait_for(proc, out, condition, watcher)
         proc.send_signal(sig)
         proc.wait(timeout=60)
     finally:
@@ -166,13 +206,15 @@ def test_killed_runs_leave_old_or_new_complete_files_and_a_rerun_finishes(setup,
     shutil.copytree(seed, out)
     moments = [(signal.SIGTERM, "run under way", any_hidden_file),
                (signal.SIGKILL, "work under way", work_under_way),
-               (signal.SIGKILL, "report pages being written", writing_report),
+               (signal.SIGKILL, "report pages being written", page_replaced(old, new)),
                (signal.SIGKILL, "claims.jsonl replaced", replaced("claims.jsonl", new))]
     seen = []
     for sig, moment, condition in moments:
         before = snapshot(out)
         proc = start(inputs, out, model, work)
-        reached = stop(proc, out, condition, sig)
+        watcher = Watcher(out, old, new)
+        reached = stop(proc, out, condition, sig, watcher)
+        assert watcher.partial == [], (moment, watcher.partial)  # a reader saw a half-written file
         after = snapshot(out)
         check_old_or_new(after, old, new)
         seen.append(reached)

@@ -283,3 +283,24 @@ def test_selective_first_pass_finds_the_same_claims_as_the_full_pass(nlp, raw):
     for (article, claims), (_, expected) in zip(selective, full):
         check_claims(article, claims)
         assert claims == expected
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(raw=st.lists(claimy, min_size=8, max_size=30).map(" ".join))
+def test_long_articles_cut_into_pieces_still_slice_back(nlp, raw):
+    """Texts longer than nlp.max_length are parsed in pieces (cut at blank lines, else lines, else
+    spaces): offsets must still index the whole text. A small max_length makes the pieces small."""
+    from pipeline.extract import iter_extracted
+    from pipeline.firstpass import iter_extracted_selective
+
+    text = layout_text(raw)
+    assume(len(text) > 1500)
+    article = Article(article_id="long", text=text, source="s")
+    saved = nlp.max_length
+    nlp.max_length = 1001
+    try:
+        for extract in (iter_extracted, iter_extracted_selective):
+            [(_, claims)] = list(extract([article], nlp=nlp))
+            check_claims(article, claims)
+    finally:
+        nlp.max_length = saved
