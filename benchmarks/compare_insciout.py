@@ -22,6 +22,10 @@ Figures:
    ``pipeline.corpora.insciout_statements`` derives it from the coded causal code, design and sample),
    the macro-F1 (hedged / supported / overstated) of the label the pipeline gave the matched claim.
 
+3. **story grouping**: all InSciOut articles (news stories and press releases) grouped automatically
+   (``pipeline.stories``, ``compare.story_threshold``) against their study: pairwise precision and recall
+   (a pair of articles is positive when both report the same study).
+
 Diagnostics: the confusion matrix, the same F1 when the model is given the coded design instead of the
 inferred one, how often the inferred design agrees with the coded one, and why statements were missed.
 
@@ -131,6 +135,26 @@ def macro_f1(pairs: list[tuple[str, str]]) -> tuple[float, dict]:
     return sum(f1s.values()) / len(LABELS), f1s
 
 
+def story_grouping(data_dir: Path, threshold: float) -> tuple[float, float, int, int, int]:
+    """Pairwise precision and recall of automatic story grouping against the InSciOut studies."""
+    from pipeline.stories import group_articles
+
+    with open(data_dir / "insciout" / "articles.jsonl", encoding="utf-8") as fh:
+        articles = [json.loads(line) for line in fh]
+    groups = group_articles([{"article_id": a["id"], "title": "", "text": a["text"]} for a in articles], threshold)
+    study = [a["reference"] for a in articles]
+    tp = fp = fn = 0
+    label = {i: k for k, g in enumerate(groups) for i in g}
+    n = len(articles)
+    for i in range(n):
+        for j in range(i + 1, n):
+            same_pred, same_gold = label[i] == label[j], study[i] == study[j]
+            tp += same_pred and same_gold
+            fp += same_pred and not same_gold
+            fn += same_gold and not same_pred
+    return tp / max(tp + fp, 1), tp / max(tp + fn, 1), n, len(groups), len(set(study))
+
+
 def main(argv=None) -> int:
     from pipeline.classify import classify_claims
     from pipeline.model import load_model
@@ -213,6 +237,12 @@ def main(argv=None) -> int:
     strength_pairs = [(s["strength"], c.get("strength")) for s, c in found]
     acc = sum(a == b for a, b in strength_pairs) / max(len(strength_pairs), 1)
     print(f"  strength (0-3) accuracy on found statements: {acc:.3f}")
+    from pipeline.stories import story_threshold
+
+    threshold = story_threshold(params)
+    p, r, n_art, n_groups, n_studies = story_grouping(data, threshold)
+    print(f"STORIES: {n_art} articles of {n_studies} studies grouped into {n_groups} stories at similarity "
+          f">= {threshold}: pairwise precision {p:.3f}, recall {r:.3f}")
     if args.show_misses:
         misses = [(s, b, c) for s, (b, c) in zip(statements, best) if b < args.found_at]
         for s, b, c in misses[: args.show_misses]:

@@ -58,7 +58,8 @@ def explanation(claim: dict, ref_names: dict | None = None) -> str:
     if isinstance(strength, int) and 0 <= strength <= 3:
         lead += f" (strength {strength}, {names[strength]})"
     parts.append(lead + ".")
-    cues = [c for c in claim.get("cues") or [] if c.get("label") in ("hedge", "booster", "causal")]
+    cues = [c for c in claim.get("cues") or []
+            if isinstance(c, dict) and c.get("label") in ("hedge", "booster", "causal")]
     if cues:
         words = []
         for c in cues:
@@ -75,10 +76,10 @@ def explanation(claim: dict, ref_names: dict | None = None) -> str:
         word = {"exaggerates": "Stronger than", "same": "As strong as", "downplays": "Weaker than"}.get(relation, "")
         if word:
             parts.append(f"{word} {ref} (strength {strength} vs {claim.get('reference_strength')}).")
-    if claim.get("exceeds_cap") and isinstance(claim.get("strength_cap"), int):
+    if claim.get("exceeds_cap") is True and isinstance(claim.get("strength_cap"), int):
         parts.append(f"Worded more strongly than {design} carries (at most {claim['strength_cap']}).")
     for f in claim.get("number_flags") or []:
-        if f.get("message"):
+        if isinstance(f, dict) and f.get("message"):
             parts.append(f"Numbers: {f['message']}.")
             break
     if claim.get("abstain"):

@@ -15,6 +15,9 @@ EXIT_ERROR, EXIT_SKIPPED = 1, 3
 
 
 def _fail(message: str) -> None:
+    # Messages may quote file names and values from untrusted files: no control characters, but
+    # the line breaks of a multi-line message (one bad label row per line) stay.
+    message = "\n".join(_printable(line) for line in str(message).split("\n"))
     click.echo(f"Error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
@@ -168,6 +171,8 @@ def run(ctx, inputs, out_dir, model_path, data_dir, stories_file, references, wo
     )
     if result.resumed:
         _say(ctx, f"resumed: {result.resumed} inputs were finished by the interrupted run")
+    elif resume:
+        _say(ctx, f"nothing to resume in {out_dir}: ran from the beginning")
     _say(ctx, f"{result.articles} articles, {result.claims} claims, {len(result.skipped)} skipped")
     click.echo(str(result.index))
     if result.skipped:

@@ -86,8 +86,10 @@ def _numbers(claim: dict) -> set[str]:
 
     text = claim.get("text") or ""
     out = {_norm_number(n) for n in _NUMBER.findall(text)}
-    for q in quantities(text):
-        if q.get("value") is not None and q["kind"] in ("share", "relative", "change", "points"):
+    quants = claim.get("quantities")
+    for q in quants if isinstance(quants, list) else quantities(text):
+        if isinstance(q, dict) and isinstance(q.get("value"), (int, float)) and \
+                q.get("kind") in ("share", "relative", "change", "points"):
             out.add(f"{q['kind']}={float(q['value']):.3f}")
     return out
 
@@ -330,6 +332,8 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
     from pipeline.stories import apply_stories, assign_stories, story_threshold
 
     threshold = align_threshold(params)
+    for c in claims:
+        _clean(c)
     known = {a.get("article_id") for a in articles}
     story_of = assign_stories(articles, manifest=manifest, threshold=story_threshold(params))
     apply_stories(articles, claims, story_of)
@@ -371,15 +375,29 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
     return out
 
 
+_TEXT_FIELDS = ("text", "context", "source", "story", "kind", "design", "title")
+
+
+def _clean(claim: dict) -> None:
+    """Claims read from a file may hold anything: text fields become strings, a non-integer strength none."""
+    for key in _TEXT_FIELDS:
+        value = claim.get(key)
+        if value is not None and not isinstance(value, str):
+            claim[key] = str(value)
+    for key in ("strength", "reference_strength"):
+        value = claim.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            claim[key] = None
+
+
 def _story_name(story: dict) -> str:
     """A story's display name: the title of its most authoritative article for automatic stories
     (whose key is that title's slug), else the key itself."""
-    from pipeline.stories import _representative, slug
+    from pipeline.stories import _representative, slug, story_label
 
     key = story["story"]
     if story["articles"]:
-        rep = _representative(story["articles"])
-        title = str(rep.get("title") or "")
+        title = story_label(_representative(story["articles"]))
         if title and (not key or slug(title) == key.rsplit("-", 1)[0] or slug(title) == key):
             return title
     return key or "All articles"

@@ -12,6 +12,7 @@ from pipeline.records import LABELS
 CSV_FIELDS = (
     "claim_id", "article_id", "source", "story", "kind", "type", "label", "p_hedged", "p_supported",
     "p_overstated", "strength", "abstain", "design", "start_char", "end_char", "text", "cues", "numbers",
+    "finding", "relation", "relation_basis", "reference_strength", "exceeds_cap", "number_flags",
 )
 
 
@@ -37,6 +38,8 @@ def csv_row(claim: dict) -> dict:
         row[f"p_{label}"] = proba.get(label, "")
     row["cues"] = "; ".join(f"{c['label']}:{c['text']}" for c in claim.get("cues") or [])
     row["numbers"] = "; ".join(n["text"] for n in claim.get("numbers") or [])
+    row["number_flags"] = "; ".join(f"{f.get('flag')}: {f.get('message')}" for f in claim.get("number_flags") or []
+                                    if isinstance(f, dict))
     return row
 
 

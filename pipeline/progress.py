@@ -15,6 +15,7 @@ from pathlib import Path
 BAR_WIDTH = 24
 TTY_INTERVAL = 0.2  # seconds between redraws of the bar
 LOG_INTERVAL = 30.0  # seconds between log lines when stderr is not a terminal
+INTERVAL_ENV = "CLAIMCHECK_PROGRESS_INTERVAL"  # overrides LOG_INTERVAL (seconds)
 
 
 def count_inputs(inputs, suffixes=(".html", ".htm", ".txt", ".md", ".jsonl")) -> int:
@@ -55,6 +56,13 @@ def _count_file(path: Path) -> int:
     return max(lines, 1)
 
 
+def _env_interval() -> float:
+    try:
+        return max(0.0, float(os.environ.get(INTERVAL_ENV, LOG_INTERVAL)))
+    except ValueError:
+        return LOG_INTERVAL
+
+
 def _duration(seconds: float) -> str:
     seconds = int(round(seconds))
     if seconds < 60:
@@ -80,7 +88,9 @@ class Progress:
         self.total = total
         self.label = label
         self.clock = clock
-        self.interval = interval if interval is not None else (TTY_INTERVAL if mode == "bar" else LOG_INTERVAL)
+        if interval is None:
+            interval = TTY_INTERVAL if mode == "bar" else _env_interval()
+        self.interval = interval
         self.done = 0
         self.started = clock()
         self.first = None  # (time, done) at the first update: the rate counts from there, so

@@ -50,7 +50,6 @@ _BEFORE_DOWN = re.compile(rf"\b(?:{_DOWN})\b(?:\s+[\w'-]+){{0,6}}?\s+by\s+(?:(?:
                           rf"roughly|some|up to|over|more than|at least|as much as)\s+)?$", re.I)
 _BEFORE_UP = re.compile(rf"\b(?:{_UP})\b(?:\s+[\w'-]+){{0,6}}?\s+by\s+(?:(?:about|around|nearly|almost|"
                         rf"roughly|some|up to|over|more than|at least|as much as)\s+)?$", re.I)
-_BY = re.compile(r"\bby\s+(?:(?:about|around|nearly|almost|roughly|some|up to|over|more than|at least)\s+)?$", re.I)
 _RISKISH = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:risk|chance|odds|likel(?:y|ihood)|rate|incidence|hazard)\b", re.I)
 _SHARE_AFTER = re.compile(r"^\s*(?:of|among|in)\b", re.I)
 _SHARE_BEFORE = re.compile(r"\b(?:in|of|among|for)\s+$", re.I)
@@ -217,9 +216,8 @@ _ABSOLUTE_KINDS = ("share", "change", "points")
 
 
 def claim_quantities(claim: dict) -> list[dict]:
-    """The claim's quantities, from its ``numbers`` when their offsets fit its text, else found afresh."""
-    text = claim.get("text") or ""
-    return quantities(text)
+    """The quantities in the claim's text (offsets into ``claim["text"]``)."""
+    return quantities(str(claim.get("text") or ""))
 
 
 def number_flags(claim: dict, quants: list[dict] | None = None) -> list[dict]:

@@ -138,6 +138,8 @@ def _cues(claim: dict) -> list[tuple[int, int, str]]:
     """The claim's cues as (start, end, label) article offsets, labels restricted to the known four."""
     out = []
     for cue in claim.get("cues") or []:
+        if not isinstance(cue, dict):
+            continue
         s, e = cue.get("start_char"), cue.get("end_char")
         if isinstance(s, int) and isinstance(e, int) and s < e and cue.get("label") in CUE_LABELS:
             out.append((s, e, cue["label"]))
@@ -162,6 +164,8 @@ def _cues_in_claim_text(claim: dict) -> list[tuple[int, int, str]]:
     segments = claim.get("segments") or [[claim.get("start_char"), claim.get("end_char")]]
     out = []
     for cue in claim.get("cues") or []:
+        if not isinstance(cue, dict):
+            continue
         s, e, label, want = cue.get("start_char"), cue.get("end_char"), cue.get("label"), str(cue.get("text") or "")
         if label not in CUE_LABELS:
             continue
@@ -274,7 +278,11 @@ def _runs(text: str) -> list[dict]:
 def _article_body(text: str, claims: list[dict], views: dict) -> tuple[list[dict], list[dict]]:
     """The article text as blocks of runs of segments, claims highlighted; plus claims not placed."""
     spans, unplaced, last = [], [], 0
-    for claim in sorted(claims, key=lambda c: (c.get("start_char") or 0, -(c.get("end_char") or 0))):
+    def where(c):
+        s, e = c.get("start_char"), c.get("end_char")
+        return (s if isinstance(s, int) else 0, -(e if isinstance(e, int) else 0))
+
+    for claim in sorted(claims, key=where):
         s, e = claim.get("start_char"), claim.get("end_char")
         if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text)):
             unplaced.append(views[id(claim)])

@@ -74,10 +74,6 @@ _COSTS = _rx(
 _COST_BOILERPLATE = _rx(
     r"\bbudgets?\b|\bgrants?\b|\bfund(?:ed|ing)\b|\bforward[- ]looking\b|\buncertaint|\brevenue|\bemployer\b"
     r"|\bfiscal\b|\bstock\b|\bCOST Action\b|\bhealth ?care (?:costs?|spending)\b|\bburden\b|\bbillion\b")
-_OUTCOME = _rx(
-    r"\b(?:reduc|lower|improv|increas|decreas|cut|prevent|slow|shrank|shrink|boost|extend|surviv|benefit|respon"
-    r"|remission|relie|eas|declin|drop|fell|fall|rate|risk|better|fewer|less|more likely|odds|effective|efficacy"
-    r"|halv|doubl)\w*")
 _LIMITS = _rx(
     r"\blimitations?\b|\bsmall (?:study|trial|sample|number|group|pilot)\b|\bpreliminary\b|\bpilot (?:study|trial)\b"
     r"|\bcannot (?:prove|show|establish|determine)\b|\bdoes not (?:prove|establish)\b|\bcause and effect\b"

@@ -150,10 +150,25 @@ def group_articles(articles: list[dict], threshold: float) -> list[list[int]]:
     return sorted((sorted(g) for g in groups), key=lambda g: g[0])
 
 
+def story_label(article: dict) -> str:
+    """What an automatic story is named after: the article's title, else its first line (a headline,
+    cut to about 70 characters at a word), else its source, else its id."""
+    title = " ".join(str(article.get("title") or "").split())
+    if title:
+        return title
+    for line in str(article.get("text") or "").splitlines():
+        line = " ".join(line.split()).strip(" -–—|:")
+        if len(re.findall(r"\w+", line)) >= 3:
+            if len(line) > 70:
+                line = line[:70].rsplit(" ", 1)[0] + "…"
+            return line
+    return str(article.get("source") or article.get("article_id") or "")
+
+
 def _representative(group: list[dict]) -> dict:
     """The article a story is named after: journal, press release, news...; titled first; then input order."""
     return min(enumerate(group), key=lambda ia: (KIND_RANK.get(ia[1].get("kind"), 5), not ia[1].get("title"),
-                                                 ia[0]))[1]
+                                                 not ia[1].get("text"), ia[0]))[1]
 
 
 def assign_stories(articles: list[dict], *, manifest: dict[str, str] | None = None,
@@ -182,8 +197,7 @@ def assign_stories(articles: list[dict], *, manifest: dict[str, str] | None = No
         used = set(story_of.values())
         for group in group_articles(loose, threshold):
             members = [loose[i] for i in group]
-            rep = _representative(members)
-            base = slug(rep.get("title") or rep.get("source") or str(rep.get("article_id")))
+            base = slug(story_label(_representative(members)))
             name, k = base, 2
             while name in used:
                 name, k = f"{base}-{k}", k + 1
@@ -197,7 +211,7 @@ def assign_stories(articles: list[dict], *, manifest: dict[str, str] | None = No
             best = max(range(len(others)), key=lambda i: (float(sim[i]), -i))
             story_of[str(ref.get("article_id"))] = story_of[str(others[best].get("article_id"))]
         else:
-            story_of[str(ref.get("article_id"))] = slug(ref.get("title") or str(ref.get("article_id")))
+            story_of[str(ref.get("article_id"))] = slug(story_label(ref))
     return story_of
 
 

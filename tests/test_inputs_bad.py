@@ -36,8 +36,9 @@ def invoke(*args):
 
 
 def skip_lines(stderr: str) -> list[str]:
-    """stderr without the final "N articles, N claims, N skipped" line."""
-    return [line for line in stderr.splitlines() if not line.endswith(" skipped")]
+    """stderr without the final "N articles, N claims, N skipped" line and periodic progress lines."""
+    return [line for line in stderr.splitlines()
+            if not line.endswith(" skipped") and not line.startswith("progress: ")]
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,8 @@ def test_each_bad_input_reported_once_as_path_colon_reason(bad_inputs, bad_run):
         hits = [line for line in lines if line.startswith(f"{base / name}: ")]
         assert len(hits) == 1, (name, result.stderr)
         assert reason in hits[0], hits[0]
-    assert result.stderr.splitlines()[-1].endswith(f"{len(expected)} skipped")
+    assert [line for line in result.stderr.splitlines() if line.endswith(" skipped")] == [
+        f"4 articles, {json.loads((bad_run[1] / 'summary.json').read_text())['claims']} claims, {len(expected)} skipped"]
     assert result.stdout.strip().endswith("index.html")  # stdout: data only
 
 
@@ -166,6 +168,15 @@ def test_control_characters_in_names_cannot_forge_lines(tmp_path, tiny_model):
     lines = skip_lines(result.stderr)
     assert lines == [f"{tmp_path}/evil\\nfake: line\\x1b[31m.txt: empty file"]
     assert "\x1b" not in result.stderr
+
+
+def test_error_messages_escape_control_characters(tmp_path):
+    pred = tmp_path / "pred\x1b[2J.jsonl"
+    pred.write_text("{broken\n")
+    result = invoke("report", pred, "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and result.stderr.startswith(f"Error: {tmp_path}/pred\\x1b[2J.jsonl")
+    assert result.stderr.count("\n") == 1
 
 
 def test_everything_skipped_still_writes_an_empty_report_and_exits_3(tmp_path, tiny_model):

@@ -306,3 +306,23 @@ def test_cues_map_onto_claim_text_with_lead_in():
                       {"label": "booster", "text": "cure", "start_char": 1, "end_char": 5}]}  # not in the text
     spans = _cues_in_claim_text(claim)
     assert [claim["text"][s:e] for s, e, _ in spans] == ["may", "ease"]
+
+
+def test_malformed_claim_fields_do_not_break_the_report_or_the_export(tmp_path):
+    from pipeline.claimreview import claim_reviews
+
+    weird = [
+        {"claim_id": "a", "article_id": "x", "text": None, "strength": "3", "label": "overstated",
+         "quantities": "bad", "number_flags": [1, 2], "cues": [1, {"label": "hedge"}]},
+        {"claim_id": "b", "article_id": "x", "text": 12345, "strength": True, "design": None, "source": None},
+        {"claim_id": "c", "article_id": "y", "text": "Coffee cuts cancer by 50%.", "strength": 3, "story": None,
+         "reference": "Coffee linked to cancer", "reference_strength": "x"},
+        {"article_id": None, "text": "A claim without an id doubled the risk.", "strength": 2},
+        {"claim_id": "e", "article_id": "y", "text": "x", "strength": 9, "sentence_index": "a", "start_char": "3",
+         "segments": "bad"},
+    ]
+    arts = [{"article_id": "x", "text": None, "title": None, "meta": None, "kind": None},
+            {"article_id": "y", "text": "Coffee cuts cancer by 50%.", "published": 12345}]
+    index = write_report([dict(c) for c in weird], [dict(a) for a in arts], [], tmp_path / "out")
+    assert_well_formed(index.read_text(encoding="utf-8"))
+    assert len(claim_reviews([dict(c) for c in weird], arts)["@graph"]) == len(weird)

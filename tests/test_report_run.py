@@ -88,7 +88,7 @@ def test_stories_and_evidence_in_the_claim_records(runs):
     walk = story["Journal of Walking Research"]
     assert story["The Daily Ledger"] == story["Health Desk"] == walk != "fish-oil"  # grouped by content
     paper = next(a for a in side if a["source"] == "Journal of Walking Research")
-    assert paper["meta"] == {"reference": True}
+    assert paper["meta"]["reference"] is True
     for c in claims:
         for field in ("story", "finding", "relation", "relation_basis", "reference_claim_id", "reference_strength",
                       "strength_cap", "exceeds_cap", "quantities", "number_flags"):

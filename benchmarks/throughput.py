@@ -1,0 +1,316 @@
+"""End-to-end throughput and memory of `claimcheck run`, against plain spaCy, on real articles.
+
+What it measures (all in this one run, on this machine):
+
+1. **Baseline**: plain spaCy, ``spacy.load`` of the same model folder claimcheck uses (all its
+   components: tok2vec, tagger, parser, attribute_ruler, lemmatizer, ner), ``nlp.pipe`` over the
+   same article texts, in a child process (load included, like claimcheck's start-up).
+2. **claimcheck run** on the same articles, end to end (start-up, reading, extraction with the
+   selective first pass, classification, comparison, report): the wall time of the command, its
+   words/s and its speed-up over the baseline; the peak memory (RSS) of the largest process and of
+   all its processes together.
+3. **Same claims**: claimcheck's claims must be exactly those of its own full pass (the full
+   pipeline on every whole text, no first pass).
+4. **Growth**: the same for larger corpora (real articles concatenated, written to a temp folder),
+   with 1 and 2 local processes and on a Dask LocalCluster of 2 workers.
+
+Words are whitespace-separated words of the articles' clean text.
+
+Run (about 10 minutes on 2 cores):
+    .venv/bin/python benchmarks/throughput.py [--model M] [--data-dir D]
+Larger corpora (10,000 articles adds about 30 minutes per configuration):
+    .venv/bin/python benchmarks/throughput.py --sizes 100,300,1000,10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MAIN = 300  # the size the 2x requirement is checked on
+PROGRESS = "progress: "
+
+BASELINE_CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import spacy
+from pipeline.nlp import verified_model_dir
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")]
+nlp = spacy.load(verified_model_dir())
+t1 = time.perf_counter()
+n = 0
+for doc in nlp.pipe(texts, batch_size=32):
+    n += len(doc)
+t2 = time.perf_counter()
+print(json.dumps({"pipes": nlp.pipe_names, "tokens": n, "load": t1 - t0, "pipe": t2 - t1}))
+"""
+
+FULLPASS_CHILD = r"""
+import json, sys, time
+from pipeline.extract import iter_extracted
+from pipeline.ingest import iter_inputs
+from pipeline.nlp import load_nlp
+from pipeline.records import Article
+nlp = load_nlp()
+arts = [a for a in iter_inputs([sys.argv[1]]) if isinstance(a, Article)]
+t = time.perf_counter()
+claims = [[c["claim_id"], c["article_id"], c["start_char"], c["end_char"], c["text"]]
+          for _, found in iter_extracted(arts, nlp=nlp) for c in found]
+print(json.dumps({"seconds": time.perf_counter() - t, "claims": claims}))
+"""
+
+
+# ---------------------------------------------------------------- corpus
+
+def articles_file(data_dir: Path) -> Path:
+    path = data_dir / "fakehealth" / "articles.jsonl"
+    if not path.is_file():
+        sys.exit(f"no {path}: pass --data-dir (the folder holding fakehealth/)")
+    return path
+
+
+def write_corpus(src: Path, n: int, folder: Path) -> Path:
+    """The first ``n`` articles of ``src``; beyond its end the corpus starts again (copies get new ids)."""
+    out = folder / f"corpus-{n}.jsonl"
+    lines = [line for line in src.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with out.open("w", encoding="utf-8") as fh:
+        for i, line in enumerate(itertools.islice(itertools.cycle(lines), n)):
+            if i >= len(lines):
+                rec = json.loads(line)
+                rec["id"] = f"{rec.get('id', 'article')}-copy{i // len(lines)}"
+                line = json.dumps(rec, ensure_ascii=False)
+            fh.write(line + "\n")
+    return out
+
+
+def clean_texts(corpus: Path, folder: Path) -> tuple[Path, int]:
+    """The articles' clean texts as claimcheck reads them (one JSON line each) and their word count."""
+    from pipeline.ingest import iter_inputs
+    from pipeline.records import Article
+
+    out = folder / (corpus.stem + ".texts.jsonl")
+    words = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for a in iter_inputs([str(corpus)]):
+            if isinstance(a, Article):
+                words += len(a.text.split())
+                fh.write(json.dumps({"text": a.text}) + "\n")
+    return out, words
+
+
+# ---------------------------------------------------------------- measuring a child process
+
+class Sampler(threading.Thread):
+    """Peak summed RSS of some processes and their children, sampled every 0.2 s."""
+
+    def __init__(self, roots):
+        super().__init__(daemon=True)
+        self.roots, self.peak, self.stop = roots, 0, threading.Event()
+
+    def run(self):
+        import psutil
+
+        while not self.stop.is_set():
+            total = 0
+            for root in self.roots():
+                try:
+                    procs = [root] + root.children(recursive=True)
+                except psutil.Error:
+                    continue
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+            self.peak = max(self.peak, total)
+            self.stop.wait(0.2)
+
+
+def measure(cmd: list[str], env: dict | None = None, extra_roots=()) -> dict:
+    """Run ``cmd``; its wall time, peak RSS of its largest process (wait4) and of all its processes
+    (and ``extra_roots``, e.g. Dask workers) together (sampled), stdout and stderr."""
+    import psutil
+
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    me = psutil.Process(proc.pid)
+    sampler = Sampler(lambda: [me, *extra_roots])
+    sampler.start()
+    out, err = [], []
+    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
+               for s, b in ((proc.stdout, out), (proc.stderr, err))]
+    for r in readers:
+        r.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    for r in readers:
+        r.join()
+    sampler.stop.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"wall": wall, "rss_max": usage.ru_maxrss * 1024, "rss_sum": sampler.peak, "rc": proc.returncode,
+            "stdout": out[0].decode(), "stderr": err[0].decode(), "cpu": usage.ru_utime + usage.ru_stime}
+
+
+# ---------------------------------------------------------------- the runs
+
+def baseline(texts: Path) -> dict:
+    m = measure([sys.executable, "-c", BASELINE_CHILD, str(texts)])
+    if m["rc"]:
+        sys.exit(f"baseline failed:\n{m['stderr']}")
+    m.update(json.loads(m["stdout"]))
+    return m
+
+
+def full_pass_claims(corpus: Path) -> dict:
+    m = measure([sys.executable, "-c", FULLPASS_CHILD, str(corpus)])
+    if m["rc"]:
+        sys.exit(f"full pass failed:\n{m['stderr']}")
+    m.update(json.loads(m["stdout"]))
+    return m
+
+
+def claimcheck(corpus: Path, out: Path, model: Path, *, workers: int = 1, scheduler: str | None = None,
+               extra_roots=()) -> dict:
+    cmd = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out), "--model", str(model)]
+    if scheduler:
+        cmd += ["--engine", "dask", "--scheduler", scheduler]
+    else:
+        cmd += ["--workers", str(workers)]
+    env = {**os.environ, "CLAIMCHECK_PROGRESS_INTERVAL": "0"}  # a log line per batch: the steady rate
+    m = measure(cmd, env=env, extra_roots=extra_roots)
+    if m["rc"] not in (0, 3):
+        sys.exit(f"claimcheck run failed ({m['rc']}):\n{m['stderr'][-3000:]}")
+    lines = [line for line in m["stderr"].splitlines() if line.startswith(PROGRESS)]
+    m["steady"] = float(lines[-1].split(", ")[2].split()[0]) if lines else 0.0  # articles/s between batches
+    m["claims"] = [[c["claim_id"], c["article_id"], c["start_char"], c["end_char"], c["text"]]
+                   for c in map(json.loads, (out / "claims.jsonl").read_text(encoding="utf-8").splitlines())]
+    return m
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def machine() -> str:
+    import psutil
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} cores ({cpu}), {psutil.virtual_memory().total / 2**30:.0f} GB RAM, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+
+
+def main(argv=None) -> int:
+    from pipeline.settings import data_dir, model_path
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data-dir", help="folder with fakehealth/ (default: claimcheck's data directory)")
+    ap.add_argument("--model", help="model file (default: claimcheck's, models/claimcheck.skops)")
+    ap.add_argument("--sizes", default="100,300,1000", help="corpus sizes for the growth table (default: %(default)s)")
+    ap.add_argument("--configs", default="1,2,dask", help="1 process, 2 processes, Dask (default: %(default)s)")
+    args = ap.parse_args(argv)
+
+    model = model_path(args.model)
+    if not Path(model).is_file():
+        sys.exit(f"no model file {model}: pass --model")
+    src = articles_file(data_dir(args.data_dir))
+    sizes = sorted({int(s) for s in args.sizes.split(",")} | {MAIN})
+    configs = args.configs.split(",")
+    print(f"machine: {machine()}")
+    print(f"corpus: {src} (first {MAIN} articles; larger sizes repeat the corpus)")
+    print(f"model: {model}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="claimcheck-bench-") as tmp:
+        tmp = Path(tmp)
+        corpora = {n: write_corpus(src, n, tmp) for n in sizes}
+        texts, words = clean_texts(corpora[MAIN], tmp)
+        base = baseline(texts)
+        base_wps = words / base["wall"]
+        print(f"\nbaseline (plain spaCy {'+'.join(base['pipes'])}): {base['wall']:.1f} s for {words:,} words "
+              f"(load {base['load']:.1f} s, nlp.pipe {base['pipe']:.1f} s) = {base_wps:,.0f} words/s end to end, "
+              f"{words / base['pipe']:,.0f} words/s in nlp.pipe; peak RSS {mb(base['rss_max'])}")
+        full = full_pass_claims(corpora[MAIN])
+        print(f"claimcheck's own full pass (full pipeline on every whole text): {len(full['claims'])} claims, "
+              f"{full['seconds']:.1f} s of extraction")
+
+        cluster = None
+        if "dask" in configs:
+            from distributed import LocalCluster
+
+            cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        try:
+            for n in sizes:
+                _, n_words = clean_texts(corpora[n], tmp) if n != MAIN else (None, words)
+                for config in configs:
+                    out = tmp / f"out-{n}-{config}"
+                    if config == "dask":
+                        import psutil
+
+                        workers = [psutil.Process(w.process.pid) for w in cluster.workers.values()
+                                   if getattr(w, "process", None) is not None and w.process.pid]
+                        m = claimcheck(corpora[n], out, model, scheduler=cluster.scheduler_address,
+                                       extra_roots=workers)
+                    else:
+                        m = claimcheck(corpora[n], out, model, workers=int(config))
+                    label = {"1": "1 process", "2": "2 processes", "dask": "Dask, 2 workers"}[config]
+                    rows.append({"n": n, "config": label, "words": n_words, **m})
+                    print(f"  {n:>6} articles, {label:<16} {m['wall']:7.1f} s  {n_words / m['wall']:8,.0f} words/s"
+                          f"  peak {mb(m['rss_max'])} (all processes {mb(m['rss_sum'])})", flush=True)
+                    if n == MAIN and config in ("1", configs[0]):
+                        main_run = m
+                    if config != "1" and n == MAIN and "1" in configs:
+                        one = next(r for r in rows if r["n"] == n and r["config"] == "1 process")
+                        same = one["claims"] == m["claims"]
+                        print(f"         same claims as 1 process: {same}")
+                    shutil_rmtree(out)
+        finally:
+            if cluster is not None:
+                cluster.close()
+
+    print("\n| articles | words | configuration | wall s | words/s | x baseline | steady articles/s | "
+          "peak RSS (largest process) | peak RSS (all processes) |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        wps = r["words"] / r["wall"]
+        print(f"| {r['n']:,} | {r['words']:,} | {r['config']} | {r['wall']:.1f} | {wps:,.0f} | {wps / base_wps:.2f} | "
+              f"{r['steady']:.1f} | {mb(r['rss_max'])} | {mb(r['rss_sum'])} |")
+    print(f"| {MAIN} | {words:,} | plain spaCy (baseline) | {base['wall']:.1f} | {base_wps:,.0f} | 1.00 | "
+          f"{MAIN / base['pipe']:.1f} | {mb(base['rss_max'])} | {mb(base['rss_sum'])} |")
+
+    speedup = (words / main_run["wall"]) / base_wps
+    same = sorted(map(tuple, main_run["claims"])) == sorted(map(tuple, full["claims"]))
+    print(f"\n{MAIN} articles, 1 process: {speedup:.2f}x the plain spaCy baseline (required: >= 2.0): "
+          f"{'PASS' if speedup >= 2.0 else 'FAIL'}")
+    print(f"same claims as claimcheck's full pass ({len(full['claims'])}): {'PASS' if same else 'FAIL'}")
+    print(f"peak memory {mb(main_run['rss_max'])} (required: < 1.5 GB): "
+          f"{'PASS' if main_run['rss_max'] < 1.5 * 2**30 else 'FAIL'}")
+    return 0 if speedup >= 2.0 and same and main_run["rss_max"] < 1.5 * 2**30 else 1
+
+
+def shutil_rmtree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Scale: N local processes and a Dask cluster give the single-process outputs byte for byte; big
+runs are finished in bounded windows; big JSONL files are read line by line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_resume import outputs, run_here, write_folder, write_jsonl
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, tiny_model):
+    """40 articles in a JSONL file and 12 in a folder, with the single-process run's outputs."""
+    work = tmp_path_factory.mktemp("scale")
+    inputs = [write_jsonl(work / "feed.jsonl", 40), write_folder(work / "folder", 12)]
+    run_here(inputs, work / "one", tiny_model[1])
+    return work, inputs, outputs(work / "one")
+
+
+def test_two_processes_give_the_same_bytes(corpus, tiny_model, tmp_path):
+    from pipeline.engines import LocalEngine
+
+    _, inputs, expected = corpus
+    result = run_here(inputs, tmp_path / "two", tiny_model[1], engine=LocalEngine(2))
+    assert result.articles == 52
+    assert outputs(tmp_path / "two") == expected
+
+
+def test_dask_cluster_gives_the_same_bytes(corpus, tiny_model, tmp_path):
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    from pipeline.engines import DaskEngine
+
+    _, inputs, expected = corpus
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        run_here(inputs, tmp_path / "dask", tiny_model[1], engine=DaskEngine(cluster.scheduler_address))
+    assert outputs(tmp_path / "dask") == expected
+
+
+def test_dask_needs_a_scheduler_and_says_how_to_start_one(tmp_path, tiny_model):
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "claims" / "examples"), "--out",
+                             str(tmp_path / "o"), "--model", str(tiny_model[1]), "--engine", "dask"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "--scheduler" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "claims" / "examples"), "--out",
+                             str(tmp_path / "o"), "--model", str(tiny_model[1]), "--engine", "dask",
+                             "--scheduler", "tcp://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "dask scheduler" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_big_run_is_finished_in_windows(corpus, tiny_model, tmp_path):
+    """More articles than ``run.window``: the same claims, a report in parts, exact totals."""
+    from pipeline.run import run
+    from pipeline.settings import load_params
+
+    work, inputs, expected = corpus
+    params = load_params()
+    params["run"] = {"window": 20}
+    result = run([str(i) for i in inputs], tmp_path / "big", model_path=tiny_model[1], params=params)
+    out = tmp_path / "big"
+    assert result.articles == 52
+    claims = [json.loads(line) for line in (out / "claims.jsonl").read_text().splitlines()]
+    one = [json.loads(line) for line in expected["claims.jsonl"].decode().splitlines()]
+    assert [c["claim_id"] for c in claims] == [c["claim_id"] for c in one]
+    assert [c["label"] for c in claims] == [c["label"] for c in one]
+    assert (out / "claims.csv").read_text().count("\n") == len(claims) + 1
+    assert (out / "claims.articles.jsonl").read_bytes().count(b"\n") == 52 + 1  # + the skipped line
+    summary = json.loads((out / "summary.json").read_text())
+    one_summary = json.loads(expected["summary.json"])
+    for key in ("articles", "claims", "labels", "needs_review", "sources", "skipped", "model"):
+        assert summary[key] == one_summary[key], key
+    index = (out / "index.html").read_text()
+    for part in ("parts/0001/index.html", "parts/0002/index.html", "parts/0003/index.html"):
+        assert part in index and (out / part).is_file()
+    assert not (out / "parts" / "0004").exists()
+    assert "feed.jsonl:41" in index  # the skipped input is listed
+
+
+def test_big_jsonl_is_streamed_line_by_line(tmp_path):
+    from pipeline.ingest import iter_inputs
+    from pipeline.records import Article
+
+    src = write_jsonl(tmp_path / "feed.jsonl", 30)
+    with src.open("a") as fh:
+        fh.write(json.dumps({"text": "x" * 5000}) + "\n")  # one line over the (lowered) limit
+    whole = list(iter_inputs([str(src)], params={"ingest": {"max_bytes": 10_000_000}}))
+    streamed = list(iter_inputs([str(src)], params={"ingest": {"max_bytes": 4000}}))
+    assert src.stat().st_size > 4000
+    assert [a.to_dict() for a in streamed[:31] if isinstance(a, Article)] == \
+        [a.to_dict() for a in whole[:31] if isinstance(a, Article)]
+    assert str(streamed[30]) == str(whole[30])  # the bad line, reported the same way
+    assert isinstance(streamed[31], Article) is False and "line too large" in streamed[31].reason
+    assert isinstance(whole[31], Article)
