@@ -11,7 +11,9 @@ Prints, deterministically (fixed folds and seeds), in a few minutes on 2 cores:
    (scored against the labels as coded and against the codebook's rule 4 re-derivation);
 3. the exaggeration relation on Wright & Augenstein's 100 press-release / abstract pairs, each side's
    strength predicted by a strength model trained without those studies (and without any row whose
-   text is one of the 200 sentences);
+   text is one of the 200 sentences); the relation is the most probable of higher / same / lower
+   under the two predicted strength distributions (estimators.compare_strengths), and, for
+   reference, the plain comparison of the two predicted strengths;
 4. the expected calibration error of the label model on the development rows;
 5. model file size, training time and scoring speed of the two models trained for (2) and (1).
 """
@@ -179,7 +181,7 @@ def exaggeration(df, params, data_dir: Path):
     import pandas as pd
     from sklearn.metrics import f1_score
 
-    from pipeline.estimators import make_strength_model, strength_training_rows
+    from pipeline.estimators import compare_strengths, make_strength_model, strength_training_rows
 
     pairs = pd.read_json(Path(data_dir) / "exaggeration/pairs_train.jsonl", lines=True)
     ids = set()
@@ -193,7 +195,7 @@ def exaggeration(df, params, data_dir: Path):
     model = make_strength_model(params).fit(rows[TEXT_COLS], rows["strength"].astype(int), clf__sample_weight=w)
     b = baseline().fit(train["text"].tolist(), train["strength"].astype(int))
 
-    def relation(pr, ab):
+    def relation(pr, ab):  # plain comparison of the two predicted strengths
         return np.where(pr > ab, "exaggerates", np.where(pr < ab, "downplays", "same"))
 
     gold_rel = pairs["exaggeration_label"].to_numpy()
@@ -205,11 +207,15 @@ def exaggeration(df, params, data_dir: Path):
     print(f"{'':34s}{'ours':>8s}{'baseline':>10s}")
     out = {}
     for name, m in (("ours", model), ("baseline", b)):
-        pred = np.asarray(m.predict(pd.DataFrame({"text": texts}) if name == "ours" else texts)).astype(int)
-        out[name] = (pred, relation(pred[:n], pred[n:]))
+        proba = m.predict_proba(pd.DataFrame({"text": texts}) if name == "ours" else texts)
+        pred = np.asarray(m.classes_)[proba.argmax(1)].astype(int)
+        out[name] = (pred, compare_strengths(proba[:n], proba[n:], m.classes_)[0], relation(pred[:n], pred[n:]))
     rel_labels = ["exaggerates", "same", "downplays"]
     print(f"{'relation macro-F1':34s}" + "".join(
         f"{f1_score(gold_rel, out[k][1], average='macro', labels=rel_labels):{wd}.3f}"
+        for k, wd in (("ours", 8), ("baseline", 10))))
+    print(f"{'  (comparing argmax strengths)':34s}" + "".join(
+        f"{f1_score(gold_rel, out[k][2], average='macro', labels=rel_labels):{wd}.3f}"
         for k, wd in (("ours", 8), ("baseline", 10))))
     print(f"{'relation accuracy':34s}{(gold_rel == out['ours'][1]).mean():8.3f}{(gold_rel == out['baseline'][1]).mean():10.3f}")
     print(f"{'strength accuracy (200 sentences)':34s}{(y == out['ours'][0]).mean():8.3f}{(y == out['baseline'][0]).mean():10.3f}")

@@ -11,7 +11,8 @@ import numpy as np
 # Keys this module reads from params["train"], with the defaults used when a key is missing.
 TRAIN_DEFAULTS = {
     "seed": 13,
-    "vocab_size": 20000,  # cap of each word / char / view TF-IDF block (keeps the model file small)
+    "vocab_size": 20000,  # cap of each word / char / view TF-IDF block of the label model (file size)
+    "strength_vocab_size": 40000,  # the same cap for the strength model
     "C": 4.0,  # LogisticRegression C of the label model (4 keeps its probabilities calibrated)
     "strength_C": 20.0,  # LogisticRegression C of the strength model
     "strength_insciout_weight": 0.5,  # sample weight of InSciOut rows when training the strength model
@@ -107,7 +108,7 @@ def make_strength_model(params: dict):
     from pipeline.features import ClaimFrame, StrengthText, TextColumn
 
     p = _p(params)
-    n = int(p["vocab_size"])
+    n = int(p["strength_vocab_size"])
     features = FeatureUnion(
         [
             ("words", Pipeline([("text", TextColumn()), ("tfidf", _word_vectorizer(n))])),
@@ -139,3 +140,22 @@ def strength_training_rows(df, params: dict | None = None):
         rows, insciout = rows[keep], insciout[keep]
     weights = np.where(insciout, float(p["strength_insciout_weight"]), 1.0)
     return rows, weights
+
+
+def compare_strengths(proba_claim, proba_reference, classes=(0, 1, 2, 3)):
+    """Relation of claims to their reference statements from the two strength distributions.
+
+    For each pair, the probabilities that the claim's strength is higher, equal or lower than the
+    reference's (the two predictions taken as independent); the relation is the most probable of
+    "exaggerates" / "same" / "downplays". Returns (relations, probabilities n x 3 in that order).
+    """
+    a = np.asarray(proba_claim, dtype=float)
+    b = np.asarray(proba_reference, dtype=float)
+    s = np.asarray(classes, dtype=float)
+    higher = (s[:, None] > s[None, :]).astype(float)  # claim class i above reference class j
+    joint = a[:, :, None] * b[:, None, :]
+    p_up = (joint * higher).sum((1, 2))
+    p_down = (joint * higher.T).sum((1, 2))
+    probs = np.column_stack([p_up, 1.0 - p_up - p_down, p_down])
+    names = np.array(["exaggerates", "same", "downplays"])
+    return names[probs.argmax(1)], probs

@@ -10,11 +10,16 @@ are exactly those the full pipeline finds on the whole text (``pipeline.extract.
 Why the claims cannot change:
 
 - *Blocks.* ``claimcheck_paragraphs`` forces a sentence start after every line break, and the
-  parser never joins across a preset sentence start (no arc crosses it and its stack is empty
-  there). So an article falls into blocks (in practice: lines) that are parsed independently,
-  given the same token vectors; the tok2vec layer sees 4 tokens either side and the parser looks
-  at most 2 tokens ahead, so a region parsed with ``MARGIN`` tokens of real context either side
-  gets the same tags, dependencies and sentence starts as in the whole text.
+  parser never draws an arc across a preset sentence start: before it shifts the first word of a
+  block, its stack must be empty. So an article falls into blocks (in practice: lines). The tok2vec
+  layer sees 4 tokens either side and the parser looks 2 tokens ahead, so ``MARGIN`` tokens of
+  real context after a region leave its parse unchanged: a region can end after any block.
+- *Region starts.* What happens before a block can still reach into it in one way: while the
+  parser empties its stack of the previous sentence it may mark the block's *second* word as a
+  sentence start. A region therefore starts at the beginning of the text or at a block whose
+  second word's sentence start is already fixed by ``claimcheck_paragraphs`` (a list item after
+  its bullet, a line after an opening quote); then, with ``MARGIN`` tokens of context before it,
+  every block of the region parses exactly as in the whole text.
 - *Targets.* ``claimcheck_claims`` keeps a sentence only if it (or its list lead-in) has a health
   term, or has a medical word, or follows within two sentences a sentence with a health term.
   So a block can hold a claim only if it has a health term or medical word, its list lead-in has
@@ -24,9 +29,10 @@ Why the claims cannot change:
   only where that state is the same as at the start of a text: after a blank line, after two
   blocks without health terms, and not inside a list whose lead-in ends with a colon.
 
-A region runs from one clean start to the next and is parsed when it holds a target block;
-everything else is skipped. When every block needs parsing (most health news), the article goes
-through the full pipeline whole, as the plain full pass would.
+A region runs from one such start to the last target block before the next start; everything
+else is skipped. In practice the first pass skips articles with nothing that can be a
+claim and the tail of an article after its last possible claim; when every block may hold a claim
+(most health news) the article goes through the full pipeline whole, as the plain full pass would.
 """
 
 from __future__ import annotations
@@ -151,6 +157,7 @@ class Planner:
                 not any(before)
                 and _BLANK_LINE.search(text, blocks[k - 1].ce, b.cs) is not None
                 and not lead_colon(b)
+                and (b.start + 1 >= len(doc) or doc[b.start + 1].is_sent_start is not None)
             )
             if clean:
                 cuts.append(k)
@@ -159,7 +166,9 @@ class Planner:
         out: list[tuple[int, int]] = []
         for lo, hi in zip(cuts, cuts[1:]):
             if any(targets[lo:hi]):
-                start, end = blocks[lo].start, blocks[hi - 1].end
+                # from the clean start to the last block that may hold a claim (a region may end anywhere)
+                last = max(k for k in range(lo, hi) if targets[k])
+                start, end = blocks[lo].start, blocks[last].end
                 if out and out[-1][1] == start:
                     out[-1] = (out[-1][0], end)
                 else:

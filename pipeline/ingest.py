@@ -196,7 +196,7 @@ def _jsonl_stream(path: str, max_line: int) -> Iterator[Article | Skipped]:
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            line = raw.decode("utf-8", errors="replace")
+            line = raw.decode("utf-8", errors="replace").removesuffix("\n")  # as a whole-file read splits
             if line.strip():
                 yield _attempt(f"{path}:{number}", _jsonl_article, line, path, number)
 

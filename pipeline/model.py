@@ -17,6 +17,7 @@ from pipeline.errors import ModelError
 # calibration wrappers scikit-learn keeps private.
 TRUSTED_TYPES = (
     "pipeline.features.ClaimFrame",
+    "pipeline.features.CompactTfidf",
     "pipeline.features.CueFeatures",
     "pipeline.features.DesignCross",
     "pipeline.features.StrengthText",

@@ -13,15 +13,19 @@ from pipeline.records import Article
 ROOT = Path(__file__).resolve().parent.parent
 
 # Fictional articles written for this test: health paragraphs among paragraphs without any health
-# word (which the first pass may skip), follow-ups that are claims only because of the sentence
-# before, lists whose lead-in carries the health term, lines of one paragraph, headings.
+# word (which the first pass may skip: whole articles, the tail of an article, and runs before a
+# line whose second word cannot start a sentence, such as a quote), follow-ups that are claims only
+# because of the sentence before, lists whose lead-in carries the health term, lines of one
+# paragraph, headings.
 TEXTS = [
     "Weekend traffic report\n\n"
     "The bridge was closed on Saturday. Drivers waited for two hours and the mayor apologised.\n\n"
     "The council will repaint the railings in June.\n\n"
     "A new drug lowered blood pressure in a trial of 400 adults. It cut the risk of stroke by a third.\n\n"
     "The weather stayed dry all week. Ferries ran on time.\n\n"
-    "Tickets for the summer festival go on sale next month.\n",
+    "Tickets for the summer festival go on sale next month.\n\n"
+    "The band will play at noon on the main square.\n\n"
+    "Parking is free after six. The trains run late on Fridays.\n",
 
     "Coffee and your heart\n\n"
     "Researchers found that drinking coffee was linked to fewer heart attacks in an observational study.\n"
@@ -35,7 +39,11 @@ TEXTS = [
     "The team reported two things:\n"
     "- the numbers went up\n"
     "- the trend continued\n\n"
-    "Parking near the stadium is limited. Buses leave every ten minutes.\n",
+    "Parking near the stadium is limited. Buses leave every ten minutes.\n\n"
+    "The mayor opened the new library on Monday.\n\n"
+    "The shelves hold twenty thousand books.\n\n"
+    "\u201cVaccines save lives,\u201d the nurse said. The clinic gave 300 flu shots in a week.\n\n"
+    "The library opens at nine.\n",
 
     "Opinion\n\n"
     "I cannot believe the queue at the post office. It went round the block twice.\n\n"
@@ -68,9 +76,10 @@ def test_same_claims_as_the_full_pass_while_skipping_text(nlp):
     full, fast, stats = both(nlp, articles(TEXTS))
     assert json.dumps(fast, sort_keys=True) == json.dumps(full, sort_keys=True)
     assert sum(len(c) for _, c in full) >= 6  # the texts do hold claims
-    # the non-health paragraphs were not parsed: the whole article 3, parts of the others
+    # not parsed: article 3 (no health word), the tails of articles 0 and 1, the run of paragraphs
+    # before the quote in article 1
     assert stats.skipped >= 1 and stats.partial >= 2
-    assert stats.parsed_tokens < 0.85 * stats.tokens
+    assert stats.parsed_tokens < 0.9 * stats.tokens
 
 
 def test_same_claims_on_the_examples(nlp):

@@ -335,3 +335,12 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp_file(tmp_path):
     with pytest.raises(OutputError, match="cannot write"):
         write_jsonl(tmp_path / "claims.jsonl.d", [{"n": 3}])  # a folder in the way
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.jsonl", "claims.jsonl.d"]
+
+
+def test_every_class_a_model_may_hold_is_on_the_trusted_list():
+    """A new transformer in pipeline/features.py must be trusted explicitly, or every new model is refused."""
+    from pipeline.features import CUSTOM_CLASSES
+    from pipeline.model import TRUSTED_TYPES
+
+    ours = sorted(t for t in TRUSTED_TYPES if t.startswith("pipeline."))
+    assert ours == sorted(CUSTOM_CLASSES)

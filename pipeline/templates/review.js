@@ -49,6 +49,7 @@
       countEl.textContent = n === 0 ? "No corrections yet: use “Wrong label?” under a claim." :
         n + (n === 1 ? " correction" : " corrections") + " collected (kept in this browser).";
     }
+    if (panel) { panel.classList.toggle("active", n > 0); }
     if (downloadBtn) { downloadBtn.disabled = n === 0; }
     if (clearBtn) { clearBtn.disabled = n === 0; }
   }
