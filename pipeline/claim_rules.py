@@ -82,7 +82,12 @@ HEALTH_TERMS: tuple[str, ...] = (
     "diet", "dietary", "nutrition", "calorie", "exercise", "physical activity", "smoking",
     "smoker", "alcohol", "obesity", "weight loss", "bmi", "caffeine", "coffee", "sugar", "salt",
     "sodium", "red meat", "processed meat", "fibre", "fiber", "vegetables", "fruit", "omega-3",
-    "fish oil", "e-cigarette", "vaping",
+    "fish oil", "e-cigarette", "vaping", "cigarette", "tobacco", "alcoholic", "drinker", "drunk",
+    "binge drinking", "heavy drinking", "air pollution", "pollution",
+    # infections, pregnancy, senses and teeth
+    "stillbirth", "stillborn", "birth defect", "food poisoning", "poisoning", "salmonella",
+    "listeria", "e. coli", "gonorrhoea", "gonorrhea", "chlamydia", "syphilis",
+    "sexually transmitted", "dental", "tooth", "teeth", "blindness", "deafness", "eating disorder",
     # units
     "mmhg", "mg/dl", "mmol/l", "mg",
 )
@@ -90,7 +95,7 @@ HEALTH_TERMS: tuple[str, ...] = (
 HEALTH_ACRONYMS: tuple[str, ...] = (
     "FDA", "NHS", "CDC", "WHO", "NICE", "NIH", "EMA", "MHRA", "HIV", "AIDS", "COPD", "ADHD", "MRI",
     "IVF", "GP", "GPs", "BMI", "DNA", "RNA", "COVID", "ICU", "A&E", "ER", "PTSD", "IBS", "CT",
-    "LDL", "HDL", "HPV", "RSV", "MS", "ALS", "CBT",
+    "LDL", "HDL", "HPV", "RSV", "MS", "ALS", "CBT", "STI", "STIs", "STD", "STDs",
 )
 
 # medical word shapes not in the list: arthritis, fibrosis, carcinoma, anaemia, cardiotoxicity...
@@ -566,3 +571,68 @@ def plural_forms(term: str) -> tuple[str, ...]:
     if term.endswith(("sh", "ch", "x", "z")):
         return (term, term + "es")
     return (term, term + "s")
+
+
+# --------------------------------------------------------------------------- glued furniture
+# Pages flattened without line breaks glue share buttons, comment counters and date stamps to the
+# headline and the first sentence ("12 Comments Jo Bloggs 24 MARCH 2017 • 12:57PM A blood test
+# ..."). These fragments are cut out and the pieces around them judged one by one.
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY_NAME = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?"
+_DATE = (rf"(?:{_DAY_NAME}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+         rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
+_CLOCK = (r"\d{1,2}[:.]\d{2}\s?(?:[ap]\.?m\.?\b)?(?:\s?(?:gmt|bst|est|edt|pst|pdt|cst|cdt|cet|cest|ist|utc|et)\b)?"
+          r"(?:,?\s+" + _DAY_NAME + r"(?=\s))?")
+_STAMP_WORD = r"(?:updated|published|posted|last updated|first published|modified)\s*:?\s*"
+_SEP = r"[\s,•·|–-]*"
+_GLUED = re.compile(
+    # date and time stamps: "UPDATED: 16:24, 6 April 2016", "24 MARCH 2017 • 12:57PM", "8:27 am"
+    rf"(?:{_STAMP_WORD})?(?:{_DATE}{_SEP})?\d{{1,2}}[:.]\d{{2}}\s?[ap]\.?m\.?\b"
+    r"(?:\s?(?:gmt|bst|est|edt|pst|pdt|cst|cdt|cet|cest|ist|utc|et)\b)?"
+    rf"(?:,?\s+{_DAY_NAME}(?=\s))?(?:{_SEP}{_DATE})?"
+    rf"|(?:{_STAMP_WORD})?(?:{_DATE}{_SEP})?\d{{1,2}}:\d{{2}}{_SEP}{_DATE}"
+    rf"|{_STAMP_WORD}{_DATE}(?:{_SEP}{_CLOCK})?"
+    # share buttons and comment counters
+    r"|\b(?:click|tap) to (?:share|email|e-mail|follow|print|tweet|comment|save)\b(?: (?:on|via) \w+"
+    r"| this(?: (?:article|story|page))?(?: to a friend)?)?(?:\s*\(opens in (?:a )?new (?:window|tab)\))?"
+    r"|\(opens in (?:a )?new (?:window|tab)\)"
+    r"|\b\d[\d,.]*k?\s*w?\s+comments?\b|\bcomments?\s*\(\d+\)"
+    r"|\bthis (?:article|story|page) is (?:more than |over )?(?:\d+|an?|one|two|three|four|five|six)"
+    r" (?:days?|weeks?|months?|years?) old\b"
+    r"|\bsave (?:for later|this (?:article|story))\b|(?-i:\b(?:Shares?|SHARES?)\s+\d[\d,.]*k?\b)"
+    r"|\bread more (?:on|about)\s*[:»]?\s*\S+"
+    # a byline in capitals before the first sentence: "BY JANE DOE People who ..."
+    r"|(?-i:\b(?:BY|By)\s+[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){1,2}(?:\s+FOR\s+(?:THE\s+)?[A-Z][A-Z'’.-]+"
+    r"(?:\s+[A-Z][A-Z'’.-]+){0,3})?(?=\s+[A-Z][a-z]|\s*$))",
+    re.I)
+_GLUED_KEYS = (":", "by ", "click", "tap to", "opens in", "comment", "old", "save ", "share", "read more")
+
+
+def glued_pieces(text: str) -> list[tuple[int, int, bool]] | None:
+    """Pieces of a sentence that has page furniture glued into it without punctuation:
+    ``[(start, end, is_furniture), ...]`` covering the text (whitespace at the cuts left out),
+    or None when the sentence holds no such fragment."""
+    low = text.lower()
+    if not any(k in low for k in _GLUED_KEYS):
+        return None
+    cuts = [(m.start(), m.end()) for m in _GLUED.finditer(text) if m.end() > m.start()]
+    if not cuts:
+        return None
+    pieces: list[tuple[int, int, bool]] = []
+    pos = 0
+    for s, e in cuts:
+        if s > pos:
+            pieces.append((pos, s, False))
+        pieces.append((s, e, True))
+        pos = e
+    if pos < len(text):
+        pieces.append((pos, len(text), False))
+    out = []
+    for s, e, furniture in pieces:
+        piece = text[s:e]
+        lead, trail = len(piece) - len(piece.lstrip()), len(piece) - len(piece.rstrip())
+        if e - trail > s + lead:
+            out.append((s + lead, e - trail, furniture))
+    # a piece of text between two fragments with no letters (" | ") joins the furniture
+    return [p for p in out if p[2] or any(ch.isalpha() for ch in text[p[0]:p[1]])]

@@ -232,7 +232,8 @@ class ClaimFinder:
             if ctx is None and prev is not None and not _BLANK_LINE.search(text, prev.end_char, u.start_char):
                 ctx = prev
             own_hits, lead_hits = hits(u), hits(lead)
-            reason = rules.non_claim_reason(u.span, whole_line=u.whole_line, is_item=u.is_item, text=u.text)
+            reason = "boilerplate" if u.furniture else rules.non_claim_reason(
+                u.span, whole_line=u.whole_line, is_item=u.is_item, text=u.text)
             if not u.is_item:
                 lead_in = u if u.ends_colon else None
                 lead_furniture = reason if reason in rules.FURNITURE else None
@@ -309,8 +310,20 @@ class ClaimFinder:
             after = text[ce:line_end].strip()
             whole_line = after == "" and (before == "" or (is_item and cs - line_start <= bullet))
             sent_text = text[cs:ce]
-            out.append(Unit(doc[start:end], sent_text, cs, ce, is_item, whole_line,
-                            after == "" and sent_text.endswith(":")))
+            ends_colon = after == "" and sent_text.endswith(":")
+            pieces = None if is_item else rules.glued_pieces(sent_text)
+            if not pieces:
+                out.append(Unit(doc[start:end], sent_text, cs, ce, is_item, whole_line, ends_colon))
+                continue
+            # page furniture glued into the sentence ("12 Comments ... 12:57PM A blood test ..."):
+            # the furniture fragments are rejected, the pieces around them judged one by one
+            for k, (ps, pe, furniture) in enumerate(pieces):
+                piece = doc.char_span(cs + ps, cs + pe, alignment_mode="contract")
+                if piece is None or not len(piece):
+                    continue
+                pcs, pce = piece.start_char, piece.end_char
+                out.append(Unit(piece, text[pcs:pce], pcs, pce, False, whole_line and len(pieces) == 1,
+                                ends_colon and k == len(pieces) - 1, furniture))
         return out
 
 
@@ -324,3 +337,4 @@ class Unit(NamedTuple):
     is_item: bool
     whole_line: bool
     ends_colon: bool
+    furniture: bool = False  # a fragment of page furniture glued into a sentence

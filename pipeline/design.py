@@ -24,8 +24,21 @@ DESIGN_ORDER = ("animal", "review", "experimental", "observational")
 
 _PEOPLE = (r"(?:people|adults|patients|participants|women|men|children|individuals|volunteers|"
            r"nurses|doctors|veterans|residents|americans|britons|pregnancies|mothers|babies|infants|"
-           r"smokers|users|twins|workers|employees|students|subjects|respondents)")
+           r"smokers|users|twins|workers|employees|students|subjects|respondents|pensioners|teenagers|teens|"
+           r"adolescents|girls|boys|pupils|parents|fathers|couples|families|drinkers|vapers|survivors|births)")
 _COUNT = r"(?:\d[\d,.]*(?:\s(?:million|thousand))?|more than \d[\d,.]*|over \d[\d,.]*|nearly \d[\d,.]*|about \d[\d,.]*|almost \d[\d,.]*|[a-z]+(?:\s(?:million|thousand|hundred))?)"
+
+# a number of people: "55,000", "more than 2 million", "ten thousand" (not any word, unlike _COUNT)
+_NUMBER = (r"(?:(?:more than|over|nearly|about|almost|around|some|up to|at least) )?(?:\d[\d,.]*|two|three|four|"
+           r"five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+           r"hundreds|thousands|millions|a (?:hundred|thousand|million)|half a million)"
+           r"(?:\s(?:hundred|thousand|million))?(?:\s(?:thousand|million))?")
+_STUDY_COUNT = (r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|"
+                r"forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundreds of|dozens of|several|multiple|"
+                r"a number of|more than \d[\d,]*|over \d[\d,]*|nearly \d[\d,]*|about \d[\d,]*|almost \d[\d,]*)")
+_STUDY_KIND = (r"(?:separate|previous|published|earlier|existing|different|independent|international|large|"
+               r"small|randomi[sz]ed|clinical|controlled|placebo-controlled|observational|cohort|prospective|"
+               r"human|major|high-quality|other)")
 
 # (design, strong?, pattern); within one strength tier the DESIGN_ORDER decides
 _RULES: list[tuple[str, bool, re.Pattern]] = [
@@ -36,7 +49,9 @@ _RULES: list[tuple[str, bool, re.Pattern]] = [
         r"|\banimal (?:stud(?:y|ies)|models?|experiments?|research|trials?|tests?|testing|data)\b"
         r"|\bin animals\b|\bin vitro\b|\b(?:petri|lab(?:oratory)?|culture) dish(?:es)?\b"
         r"|\btest[- ]tubes?\b|\bcell cultures?\b|\bcultured (?:human )?cells\b|\borganoids?\b"
-        r"|\blab[- ]grown\b|\bin the lab(?:oratory)?\b|\b(?:lab|laboratory) (?:stud(?:y|ies)|experiments?|tests on cells)\b",
+        r"|\blab[- ]grown\b|\bin the lab(?:oratory)?\b|\b(?:lab|laboratory) (?:stud(?:y|ies)|experiments?|tests on cells)\b"
+        r"|\bcell lines?\b|\bcells (?:were |are )?(?:grown|cultured|exposed|treated) (?:in|with|to)\b"
+        r"|\b(?:tested|experiments?|studies) (?:on|in|with) (?:\w+ )?(?:cancer |tumou?r |stem |brain |skin |immune )?cells\b",
         re.I)),
     ("review", True, re.compile(
         r"\bmeta[- ]?analy(?:sis|ses|zed|sed)\b|\bsystematic(?:ally)? review(?:ed|s)?\b"
@@ -44,7 +59,11 @@ _RULES: list[tuple[str, bool, re.Pattern]] = [
         r"|\b(?:review|analysis|re-?analysis) of (?:the )?(?:results of )?(?:\d[\d,]*|[a-z]+) "
         r"(?:\w+ )?(?:previous |published |earlier |existing )?(?:studies|trials|papers|reports)\b"
         r"|\b(?:reviewed|analy[sz]ed|pooled|combined) (?:the )?(?:results|data|findings) (?:of|from) "
-        r"(?:\d[\d,]*|[a-z]+) (?:\w+ )?(?:studies|trials)\b",
+        r"(?:\d[\d,]*|[a-z]+) (?:\w+ )?(?:studies|trials)\b"
+        # data, people or results gathered from a counted set of studies: "data from 11,000 people
+        # in 25 trials", "putting together information from 14 studies"
+        rf"|\b(?:from|of|in|across|combining|pooling) {_STUDY_COUNT} (?:{_STUDY_KIND} ){{0,3}}(?:studies|trials|papers)\b"
+        r"(?! (?:are|is|will be|would be) (?:needed|required|under ?way|planned))",
         re.I)),
     ("experimental", True, re.compile(
         r"\b(?:double|single|triple)[- ]blind(?:ed)?\b(?: (?:randomi[sz]ed|placebo[- ]controlled|controlled|clinical|trial|study)){0,3}"
@@ -68,14 +87,26 @@ _RULES: list[tuple[str, bool, re.Pattern]] = [
         r"|\brecords of (?:\d[\d,.]*|more than|over|nearly|about|almost|[a-z]+)\b"
         rf"|\bfollowed (?:up )?(?:the health of )?{_COUNT} (?:\w+ ){{0,2}}?{_PEOPLE}\b"
         r"|\btracked (?:the )?(?:health|diets?|habits|weight|sleep|\d[\d,.]*|more than|over|nearly|about|almost)\b"
-        r"|\bdata (?:from|on) (?:\d[\d,.]*|more than|over|nearly|about|almost)\b",
+        r"|\bdata (?:from|on) (?:\d[\d,.]*|more than|over|nearly|about|almost)\b"
+        r"|\bpopulation (?:stud(?:y|ies)|data|survey)\b|\b(?:national|nationwide|routine|insurance) data\b"
+        # "researchers analysed the effects of drugs given to 10 million people", "looked at the use
+        # of the drug by nearly 10 million people", "examined the diets of 2,000 women"
+        r"|\b(?:analy[sz]ed|examined|looked at|studied|assessed|reviewed|used|drew on) (?:the )?(?:\w+ )?"
+        r"(?:data|records|information|statistics|figures|responses|answers|lifestyles?|habits|diets?|use|"
+        r"effects?|outcomes|histories|prescriptions?|health|samples)\b(?: [\w,'’-]+){0,8}? "
+        rf"(?:of|from|for|on|by|among|in|to|involving) {_NUMBER} (?:[\w-]+ ){{0,3}}?{_PEOPLE}\b",
         re.I)),
     ("experimental", False, re.compile(r"\btrials?\b", re.I)),
     ("observational", False, re.compile(
         r"\blinked (?:to|with)\b|\bassociated with\b|\bassociation between\b|\bdata from\b|\btracked\b"
-        r"|\bfollowed\b(?= .{0,40}\b(?:for|over) (?:\d+|[a-z]+) (?:years|decades|months)\b)",
+        r"|\bfollowed\b(?= .{0,40}\b(?:for|over) (?:\d+|[a-z]+) (?:years|decades|months)\b)"
+        # "a study of 55,000 Danes", "compared people who ...", "those who ate more ... were less likely"
+        rf"|\b(?:study|studies|analysis|research) (?:of|on|involving|among|in) {_NUMBER} (?:[\w-]+ ){{0,3}}?"
+        rf"(?:{_PEOPLE}|(?-i:[A-Z][a-z]+s))\b"
+        r"|\bcompared (?:the )?(?:\w+ )?(?:people|those|women|men|children|adults|patients|participants|"
+        r"individuals|groups?) (?:who|with|without)\b"
+        r"|\b(?:more|less) likely\b|\b(?:higher|lower|greater|increased|reduced) (?:\w+ )?risk\b",
         re.I)),
-    ("animal", False, re.compile(r"\bcells\b", re.I)),
 ]
 
 
@@ -83,11 +114,47 @@ def _rank(design: str, strong: bool) -> tuple[int, int]:
     return (0 if strong else 1, DESIGN_ORDER.index(design))
 
 
+# background: earlier work cited for context, not the study reported ("previous studies in mice
+# have shown", "in accordance with studies in animal models", "other trials have found")
+_BACKGROUND = re.compile(
+    r"\b(?:previous(?:ly)?|earlier(?! (?:this|in|today|on))|past|prior|other|older|existing|"
+    r"in (?:accordance|line|keeping) with|consistent with|as in|unlike|building on|based on)\b"
+    r"(?:\s+[\w-]+){0,4}?\s*$"
+    r"|\b(?:ha(?:ve|s|d) (?:already |previously |long |also )?(?:been )?(?:shown|suggested|found|linked|"
+    r"demonstrated|reported)|is already known|was already known)\b",
+    re.I)
+_TRIAL_WORDS = re.compile(r"\b(?:trials?|randomi[sz]\w+|placebo)\b", re.I)
+_OBSERVATIONAL_WORDS = re.compile(r"\b(?:observational|cohort|case[- ]control|cross[- ]sectional|"
+                                  r"epidemiolog\w+|surveys?|population[- ]based)\b", re.I)
+
+
+def _is_background(text: str, start: int, end: int) -> bool:
+    """The mention at [start, end) cites earlier work: a background marker in the words just
+    before it, or a present-perfect report ("have shown") right after it."""
+    before = text[max(0, start - 60):start]
+    after = text[end:end + 50]
+    if _BACKGROUND.search(before) is not None and not before.rstrip().endswith((",", ";")):
+        return True
+    m = _BACKGROUND.search(after)
+    return m is not None and m.start() < 25 and m.group(0).lower().startswith(("have", "has", "had", "is", "was"))
+
+
 def _matches(text: str) -> list[tuple[tuple[int, int], int, int, str, bool]]:
     found = []
+    trial_words = None
     for design, strong, pattern in _RULES:
         for m in pattern.finditer(text):
-            found.append((_rank(design, strong), m.start(), m.end(), design, strong))
+            kind, explicit = design, strong
+            if explicit and _is_background(text, m.start(), m.end()):
+                explicit = False
+            if kind == "observational" and explicit:
+                if trial_words is None:
+                    trial_words = _TRIAL_WORDS.search(text) is not None
+                if trial_words and _OBSERVATIONAL_WORDS.search(m.group(0)) is None:
+                    explicit = False  # "analysed data from 500 patients" in a sentence about a trial
+            if kind == "review" and _TRIAL_WORDS.search(text) and not _OBSERVATIONAL_WORDS.search(text):
+                kind = "experimental"  # a pooled analysis of (randomised) trials: experimental evidence
+            found.append((_rank(kind, explicit), m.start(), m.end(), kind, explicit))
     return found
 
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-BATCH_ARTICLES = 16  # articles per task: big enough for nlp.pipe and one model call, small enough to stream
+BATCH_ARTICLES = 32  # articles per task: big enough for nlp.pipe and one model call, small enough to stream
 ENGINES = ("local", "dask")
 PLUGIN_NAME = "claimcheck-model"
+CONNECT_TIMEOUT = "10s"  # to reach the Dask scheduler
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ class DaskEngine:
         if hasattr(self.scheduler, "submit"):  # an existing Client
             return self.scheduler, False
         address = getattr(self.scheduler, "scheduler_address", self.scheduler)
-        return Client(address, set_as_default=False, timeout="30s"), True
+        return Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT), True
 
     def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[list]:
         from pipeline.errors import ClaimcheckError

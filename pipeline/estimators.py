@@ -14,7 +14,7 @@ TRAIN_DEFAULTS = {
     "vocab_size": 20000,  # cap of each word / char / view TF-IDF block of the label model (file size)
     "strength_vocab_size": 40000,  # the same cap for the strength model
     "C": 4.0,  # LogisticRegression C of the label model (4 keeps its probabilities calibrated)
-    "strength_C": 20.0,  # LogisticRegression C of the strength model
+    "strength_C": 10.0,  # LogisticRegression C of the strength model
     "strength_insciout_weight": 0.5,  # sample weight of InSciOut rows when training the strength model
 }
 

@@ -79,7 +79,16 @@ def _alts(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+_MIXED_FRACTION = (r"a half|one half|a quarter|one quarter|three[- ]quarters|a third|one third|two[- ]thirds|"
+                   r"a fifth|a tenth")
+
 _PATTERNS: list[tuple[str, re.Pattern]] = [
+    # a whole number and a fraction: "two and a half times", "3 and a half years", "one and a
+    # quarter million people" (before "a half" on its own)
+    ("mixed", re.compile(
+        rf"\b({_WORDNUM}|{_NUM})\s+and\s+({_MIXED_FRACTION})(?:(?:\s|-)?(times|fold)\b"
+        rf"|\s(million|billion|thousand)\b(?:\s{_FILL}({_alts(_COUNT_NOUNS)})\b)?"
+        rf"|(?:\s|-)({_alts(_UNITS)})(?![\w/])|\s{_FILL}({_alts(_COUNT_NOUNS)})\b)?", re.I)),
     # "from 2 to 4 per cent", "2-4%": two numbers sharing one unit
     ("pct_range", re.compile(rf"(?<![\w.,])({_NUM})(\s*(?:to|-|–|and)\s*)({_NUM}){_PCT}", re.I)),
     ("pct", re.compile(rf"(?<![\w.,]){_APPROX}({_NUM}){_PCT}", re.I)),
@@ -148,6 +157,15 @@ def _found(name: str, m: re.Match) -> list[tuple[int, int, float | None, str | N
         b = float(_DENOMS[b_text]) if b_text in _DENOMS else _num(b_text)
         value = a / b if a is not None and b else None
         return [(m.start(), m.end(), value, "ratio")]
+    if name == "mixed":
+        whole, part = _num(m.group(1)), _FRACTIONS.get(m.group(2).lower().replace("-", " "))
+        value = whole + part if whole is not None and part is not None else None
+        if m.group(3):
+            return [(m.start(), m.end(), value, "times")]
+        unit = m.group(5) or m.group(6) or m.group(7)
+        unit = unit.lower() if unit else None
+        unit = {"mmhg": "mmHg", "mg/dl": "mg/dL", "mmol/l": "mmol/L", "iu": "IU"}.get(unit, unit)
+        return [(m.start(), m.end(), _scaled(value, m.group(4)), unit)]
     if name == "fraction":
         key = m.group(1).lower().replace("-", " ")
         return [(m.start(), m.end(), _FRACTIONS.get(key), "fraction")]

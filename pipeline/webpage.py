@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from pipeline.errors import InputError
 from pipeline.records import Article
@@ -283,7 +283,7 @@ def _head_metadata(tree, url: str) -> dict:
         "site_name": " ".join(metas.get("og:site_name", "").split()),
         "url": page_url,
         "published": published.strip(),
-        "kind": _kind(ld, metas),
+        "kind": _kind(ld, metas, page_url or url),
     }
 
 
@@ -320,17 +320,49 @@ def _json_ld(tree):
                     stack.extend(item["@graph"])
 
 
-def _kind(ld: list[dict], metas: dict) -> str:
+# press offices name themselves in author / publisher meta tags; their pages live under such paths
+_PRESS_NAME = re.compile(r"\bpress[ -]?(?:office|release|releases|room|team|desk)\b|\bnews ?room\b|"
+                         r"\bmedia (?:relations|office|centre|center|team)\b|\bpublic (?:affairs|relations) office\b",
+                         re.I)
+_PRESS_PATH = re.compile(r"/(?:news|press|media)[-_]?releases?(?:/|$)|/press[-_]?room(?:/|$)|/newsroom/"
+                         r"|/press[-_]?office(?:/|$)|/pressreleases?(?:/|$)", re.I)
+
+
+def _is_press_release(metas: dict, url: str) -> bool:
+    if "press" in metas.get("og:type", "").lower():
+        return True
+    for key in ("author", "article:author", "article:publisher", "publisher", "dc.publisher", "dc.creator"):
+        if _PRESS_NAME.search(metas.get(key, "")):
+            return True
+    try:
+        path = urlsplit(url).path if url else ""
+    except ValueError:
+        return False
+    return _PRESS_PATH.search(path) is not None
+
+
+def _kind(ld: list[dict], metas: dict, url: str = "") -> str:
+    """JSON-LD type (an explicit journal/blog/press-release type first), citation meta tags, press
+    office hints (author/publisher meta, og:type, URL path: press offices often mark their releases
+    up as NewsArticle), og:type blog, else news."""
+    news = False
     for item in ld:
         types = item.get("@type")
         for name in types if isinstance(types, list) else [types]:
             name = str(name or "").lower()
             if name.endswith("newsarticle"):
-                return "news"
+                news = True
+                break
             if name in _LD_KINDS:
                 return _LD_KINDS[name]
-    if "citation_journal_title" in metas or "citation_doi" in metas:
+        if news:
+            break
+    if not news and ("citation_journal_title" in metas or "citation_doi" in metas):
         return "journal"
+    if _is_press_release(metas, url):
+        return "press_release"
+    if news:
+        return "news"
     return "blog" if metas.get("og:type", "").lower() == "blog" else "news"
 
 

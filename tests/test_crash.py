@@ -1,9 +1,11 @@
 """Crash safety: `claimcheck run` killed (SIGKILL) at several moments never leaves a half-written output.
 
-The output folder is seeded with a complete earlier run on other inputs. After each kill every
-output file must be byte-identical either to that earlier run's file or to the file a complete run
-of the new inputs writes (each file is replaced whole, by rename); temp files left behind start
-with "." and are removed by the next run, which finishes the job.
+The output folder is seeded with a complete earlier run on other inputs. While each run works, a
+watcher reads every output file as soon as it changes, and after each kill the folder is read
+again: every output file must be byte-identical either to that earlier run's file or to the file
+a complete run of the new inputs writes (each file is replaced whole, by rename). Hidden files
+left behind (temp files, the checkpoint) start with "." and are removed by the next run, which
+(with --resume) finishes the job with exactly the bytes of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 N_ARTICLES = 60
 
 SUBJECTS = ["Green tea", "A daily walk", "Eating walnuts", "Vitamin D", "Cold showers", "Yoga", "Fish oil",

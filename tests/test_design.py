@@ -10,7 +10,7 @@ from pipeline.design import article_design_mentions, article_designs, design_for
     ("In a cohort study of 9,000 nurses, coffee was linked to fewer strokes.", "observational", "cohort study"),
     ("The researchers followed 12,000 adults for ten years.", "observational", "followed 12,000 adults"),
     ("A survey of 2,000 parents found most children sleep too little.", "observational", "survey"),
-    ("The team analysed health records of 40,000 patients.", "observational", "health records"),
+    ("The team analysed health records of 40,000 patients.", "observational", "analysed health records of 40,000 patients"),
     ("A case-control study compared 300 patients with 600 healthy people.", "observational", "case-control study"),
     ("Data from a national registry showed higher rates in men.", "observational", "registry"),
     ("A cross-sectional analysis of 5,000 workers found more back pain.", "observational", "cross-sectional analysis"),
@@ -25,7 +25,9 @@ from pipeline.design import article_design_mentions, article_designs, design_for
     ("In an animal study, the gene therapy restored hearing.", "animal", "animal study"),
     ("The randomised trial in rats showed benefit.", "animal", "in rats"),
     # review
-    ("A meta-analysis of 12 randomised trials found a small effect.", "review", "meta-analysis"),
+    # a pooled analysis of trials is experimental evidence; of other studies, a review
+    ("A meta-analysis of 12 randomised trials found a small effect.", "experimental", "meta-analysis"),
+    ("A meta-analysis of 12 cohort studies found a small effect.", "review", "meta-analysis"),
     ("A systematic review of the evidence was published last year.", "review", "systematic review"),
     ("The authors pooled data from 30 studies.", "review", "pooled data"),
     # unknown
@@ -72,3 +74,42 @@ def test_explicit_mention_beats_closer_weak_hint():
     mentions = article_design_mentions(text)
     start = text.index("Pill users")
     assert design_for_claim(mentions, start, len(text)) == ("experimental", "randomised trial")
+
+
+@pytest.mark.parametrize("text, design", [
+    # observational studies in news wording
+    ("Researchers analysed the effects of blood thinners given to 2 million people.", "observational"),
+    ("The team looked at the use of sleeping pills by nearly 80,000 pensioners.", "observational"),
+    ("Scientists examined the diets of 12,000 women over a decade.", "observational"),
+    ("In a study of 40,000 Swedes, tea drinkers had fewer fractures.", "observational"),
+    ("Population studies show the pattern in many countries.", "observational"),
+    ("The researchers compared people who walked daily with those who did not.", "observational"),
+    ("Those who ate the most fibre were less likely to develop diabetes.", "observational"),
+    # a trial mentioned in the same sentence wins over "analysed data from ... patients"
+    ("They analysed data from 600 patients in the randomised trial.", "experimental"),
+    # a pooled analysis of trials is experimental evidence; counted studies make a review
+    ("The team analysed data from 9,000 people who took part in 20 clinical trials.", "experimental"),
+    ("The researchers pooled results from 14 cohort studies.", "review"),
+    ("They combined information from 30 studies across Europe.", "review"),
+    # lab work on cells is animal/lab evidence; cells in a mechanism are not
+    ("The compound was tested on human cancer cells.", "animal"),
+    ("Cells were grown in a dish and exposed to the drug.", "animal"),
+    ("Insulin resistance occurs when cells fail to respond to insulin.", "unknown"),
+    # "peer-reviewed" is not a review
+    ("The findings were published in a peer-reviewed journal.", "unknown"),
+])
+def test_news_wording(text, design):
+    assert detect_design(text)[0] == design
+
+
+def test_background_mentions_do_not_decide():
+    # earlier work cited for context is only a weak hint
+    assert detect_design("Previous studies in mice had suggested a benefit.")[0] == "animal"
+    text = ("A large cohort study of 30,000 nurses tracked their coffee intake. "
+            "In line with studies in animal models, coffee drinkers had a lower risk of MS.")
+    mentions = article_design_mentions(text)
+    start = text.index("In line")
+    assert design_for_claim(mentions, start, len(text)) == ("observational", "cohort study")
+    text = "Earlier trials have found no benefit. The new survey of 5,000 adults found a link."
+    start = text.index("The new")
+    assert design_for_claim(article_design_mentions(text), start, len(text))[0] == "observational"

@@ -211,3 +211,56 @@ def test_furniture_helpers():
     assert rules.strip_bullet("Reduced fatigue") == ("Reduced fatigue", 0)
     assert rules.final_punct('He said it works."') == "."
     assert rules.has_number("It fell by 12%.") and not rules.has_number("In 2019 it was launched.")
+
+
+def _pieces(text):
+    found = rules.glued_pieces(text)
+    return None if found is None else [(text[s:e], furniture) for s, e, furniture in found]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("8 Comments Jo Bloggs, health editor 3 MAY 2026 • 9:41AM A daily pill cut migraine days by a third.",
+     [("8 Comments", True), ("Jo Bloggs, health editor", False), ("3 MAY 2026 • 9:41AM", True),
+      ("A daily pill cut migraine days by a third.", False)]),
+    ("Click to share on Facebook (Opens in new window) 2 COMMENTS Sleeping pills raise the risk of falls.",
+     [("Click to share on Facebook (Opens in new window)", True), ("2 COMMENTS", True),
+      ("Sleeping pills raise the risk of falls.", False)]),
+    ("Updated: 4th June 2026, 10:15 am A survey found that 40 per cent of nurses sleep badly.",
+     [("Updated: 4th June 2026, 10:15 am", True), ("A survey found that 40 per cent of nurses sleep badly.", False)]),
+    ("This article is 2 months old Shares 120 Save for later Statins lower cholesterol in older adults.",
+     [("This article is 2 months old", True), ("Shares 120", True), ("Save for later", True),
+      ("Statins lower cholesterol in older adults.", False)]),
+    ("Walnuts may help the heart 07:30, 2 FEB 2026 BY SAM RIVERA Eating walnuts lowered cholesterol.",
+     [("Walnuts may help the heart", False), ("07:30, 2 FEB 2026", True), ("BY SAM RIVERA", True),
+      ("Eating walnuts lowered cholesterol.", False)]),
+    # ordinary sentences with times, dates or "by" are left alone
+    ("Doses were given at 8:00 and again at noon.", None),
+    ("The drug was approved on 3 March 2026 for adults.", None),
+    ("Cases were confirmed by NHS England officials.", None),
+    ("Share prices of the drug maker fell after the trial.", None),
+])
+def test_glued_pieces(text, expected):
+    assert _pieces(text) == expected
+
+
+def test_glued_furniture_is_cut_from_the_claim(nlp):
+    text = ("Coffee and the liver\n\n"
+            "14 Comments Jo Bloggs, health editor 3 MAY 2026 • 9:41AM Drinking three cups of coffee a day "
+            "was linked to a lower risk of liver disease, a large study has found. It followed 9,000 adults.\n")
+    ((_, out),) = list(iter_extracted([_article(text)], nlp=nlp))
+    texts = [c["text"] for c in out]
+    assert ("Drinking three cups of coffee a day was linked to a lower risk of liver disease, "
+            "a large study has found.") in texts
+    assert not any("Comments" in t or "9:41AM" in t for t in texts)
+
+
+@pytest.mark.parametrize("text", [
+    # health words the lexicon once lacked: the sentences were rejected as "not about health"
+    "Experts found that air pollution raises the chances of stillbirth.",
+    "Damaged leaves can leak juice, which boosts the growth of the food poisoning bug.",
+    "A common mouthwash could help stop gonorrhoea from spreading, researchers say.",
+    "Children of heavy drinkers are more likely to have had an alcoholic drink by age 11.",
+])
+def test_health_lexicon_sentences_are_claims(nlp, text):
+    ((_, out),) = list(iter_extracted([_article(text)], nlp=nlp))
+    assert [c["text"] for c in out] == [text]

@@ -33,6 +33,11 @@ def _one(text):
     ("A dose costs $1,200 in the US.", "$1,200", 1200.0, "$"),
     ("The NHS spent £3.5 million on it.", "£3.5 million", 3_500_000.0, "£"),
     ("Some 1.5 million deaths were recorded.", "Some 1.5 million deaths", 1_500_000.0, "deaths"),
+    # a whole number and a fraction is one number, not "a half"
+    ("Vapers were two and a half times as likely to start smoking.", "two and a half times", 2.5, "times"),
+    ("The risk rose one and a half fold.", "one and a half fold", 1.5, "times"),
+    ("Patients slept 6 and a half hours a night.", "6 and a half hours", 6.5, "hours"),
+    ("It affects three and a quarter million people.", "three and a quarter million people", 3_250_000.0, "people"),
 ])
 def test_kinds(text, number, value, unit):
     found = _one(text)

@@ -231,3 +231,29 @@ def test_cookie_class_on_a_whole_page_wrapper_does_not_remove_the_article():
 def test_control_characters_do_not_crash_lxml():
     html = "<html><body><p>Zinc\x00 lozenges may shorten colds by a day, a review of eight trials found.\x0b</p></body></html>"
     assert parse_html(html).text == "Zinc lozenges may shorten colds by a day, a review of eight trials found."
+
+
+@pytest.mark.parametrize(("head", "url", "kind"), [
+    ('<meta name="author" content="Northfield College Press Office">', "", "press_release"),
+    ('<meta property="article:publisher" content="Harbour Health Newsroom">', "", "press_release"),
+    ('<meta name="author" content="Media Relations, Westmarch Hospital">', "", "press_release"),
+    ('<meta property="og:type" content="press_release">', "", "press_release"),
+    ('<meta name="author" content="Jo Bloggs">', "https://www.northfield.example/news-releases/2026/walking", "press_release"),
+    ('<meta name="author" content="Jo Bloggs">', "https://www.northfield.example/press-releases/walking", "press_release"),
+    ('<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+     '<meta name="author" content="Northfield University Press Office">', "", "press_release"),
+    ('<meta name="author" content="Jo Bloggs, health reporter">', "https://news.example/health/walking", "news"),
+    ('<meta name="author" content="Sam Press">', "", "news"),
+])
+def test_press_release_hints(head, url, kind):
+    html = f"""<html><head>{head}</head><body><article>
+    <p>Cutting salt lowered blood pressure in a trial of older adults in three towns.</p>
+    <p>The effect was larger in people who already had high blood pressure.</p></article></body></html>"""
+    assert parse_html(html, path="k.html", url=url).kind == kind
+
+
+def test_example_press_release_is_a_press_release():
+    from pathlib import Path
+
+    example = Path(__file__).parent.parent / "claims" / "examples" / "riverton-university-press-release.html"
+    assert parse_html(example.read_text(encoding="utf-8"), path=example.name).kind == "press_release"
