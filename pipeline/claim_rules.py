@@ -88,6 +88,7 @@ HEALTH_TERMS: tuple[str, ...] = (
     "stillbirth", "stillborn", "birth defect", "food poisoning", "poisoning", "salmonella",
     "listeria", "e. coli", "gonorrhoea", "gonorrhea", "chlamydia", "syphilis",
     "sexually transmitted", "dental", "tooth", "teeth", "blindness", "deafness", "eating disorder",
+    "conceive", "conceiving", "conception", "live longer", "lived longer", "longer life", "longer lives",
     # units
     "mmhg", "mg/dl", "mmol/l", "mg",
 )

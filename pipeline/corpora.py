@@ -99,6 +99,7 @@ def insciout_statements(data_dir: Path):
         }
     )
     out["nonhuman_study"] = study_nonhuman.values
+    out["causal_code"] = df["causal_code"].values
     return out.reset_index(drop=True)
 
 

@@ -10,9 +10,15 @@ design the article describes for it. Detection is by wording only (regular expre
   frequent design, else "unknown".
 
 Precedence inside one passage: animal/lab wording wins ("a randomised trial in mice" is animal
-evidence), then review ("a meta-analysis of trials" is a review), then experimental, then
-observational. Weak hints ("linked", "data from", a bare "trial", bare "cells") only decide when
-nothing explicit is there.
+evidence), then review ("a meta-analysis of cohort studies"), then experimental, then
+observational. A review that pools trials ("pooled data from 25 clinical trials", with no
+observational wording in the sentence) is experimental evidence and reported as such. Weak hints
+("linked", "more likely", "data from", "a study of 5,000 women", a bare "trial") only decide when
+nothing explicit is there. An explicit mention that cites earlier work ("previous studies in mice",
+"in line with studies in animal models", "other trials have shown") counts as a weak hint only, and
+so does observational wording about data in a sentence that also speaks of a trial.
+
+``pool_story_designs(claims)``: claims of unknown design take their story's most frequent design.
 """
 
 from __future__ import annotations
@@ -117,8 +123,9 @@ def _rank(design: str, strong: bool) -> tuple[int, int]:
 # background: earlier work cited for context, not the study reported ("previous studies in mice
 # have shown", "in accordance with studies in animal models", "other trials have found")
 _BACKGROUND = re.compile(
-    r"\b(?:previous(?:ly)?|earlier(?! (?:this|in|today|on))|past|prior|other|older|existing|"
-    r"in (?:accordance|line|keeping) with|consistent with|as in|unlike|building on|based on)\b"
+    r"\b(?:previous(?:ly)?|earlier(?! (?:this|in|today|on|last))|prior|existing|"
+    r"in (?:accordance|line|keeping) with|consistent with|building on|"
+    r"other (?:[\w-]+ )?(?:studies|research|trials|work|experiments|teams|researchers|scientists))\b"
     r"(?:\s+[\w-]+){0,4}?\s*$"
     r"|\b(?:ha(?:ve|s|d) (?:already |previously |long |also )?(?:been )?(?:shown|suggested|found|linked|"
     r"demonstrated|reported)|is already known|was already known)\b",
@@ -238,3 +245,26 @@ def design_for_claim(mentions, start: int, end: int) -> tuple[str, str]:
             m = max(before, key=lambda m: m[0])
             return m[2], m[3]
     return article_design(mentions)
+
+
+def pool_story_designs(claims, key: str = "story") -> list[dict]:
+    """Claims of unknown design take the most frequent known design among the claims of their
+    story (the articles reporting the same study), ties by DESIGN_ORDER; the evidence is that
+    claim's evidence. Returns new dicts (the input is not changed); claims without a story keep
+    their design. Meant to run before classification when stories are known."""
+    claims = list(claims)
+    counts: dict[str, Counter] = {}
+    evidence: dict[tuple[str, str], str] = {}
+    for c in claims:
+        story, design = c.get(key), c.get("design")
+        if story and design in DESIGN_ORDER:
+            counts.setdefault(story, Counter())[design] += 1
+            evidence.setdefault((story, design), c.get("design_evidence") or "")
+    out = []
+    for c in claims:
+        story = c.get(key)
+        if c.get("design", "unknown") == "unknown" and story in counts:
+            design = min(counts[story], key=lambda d: (-counts[story][d], DESIGN_ORDER.index(d)))
+            c = dict(c, design=design, design_evidence=evidence[(story, design)])
+        out.append(c)
+    return out

@@ -40,12 +40,12 @@ LOCK = threading.Lock()  # one batch at a time per process: spaCy and the model 
 MODELS: dict[str, object] = {}  # sha256 -> ClaimModel, filled by the Dask worker plugin
 
 
-def process_batch(batch: list, job: Job) -> list[tuple[int, dict | None, list[dict] | None]]:
+def process_batch(batch: list, job: Job) -> tuple[list[tuple[int, dict | None, list[dict] | None]], dict]:
     """Extract and classify ``batch`` (a list of ``(seq, Article or Skipped)``) in this process.
 
     Returns ``(seq, article dict, labelled claims)`` per entry, in the batch's order
-    (``(seq, None, None)`` for a Skipped). All claims of the batch go through the model in one
-    call (the model's output for a claim does not depend on the other claims in the call)."""
+    (``(seq, None, None)`` for a Skipped), and the model's card. All claims of the batch go through
+    the model in one call (the model's output for a claim does not depend on the other claims)."""
     from pipeline.classify import classify_claims
     from pipeline.records import Article
 
@@ -68,7 +68,7 @@ def process_batch(batch: list, job: Job) -> list[tuple[int, dict | None, list[di
             out.append((seq, article.to_dict(), [next(labelled) for _ in claims]))
         else:
             out.append((seq, None, None))
-    return out
+    return out, model.card
 
 
 def load_nlp_once():
@@ -117,7 +117,8 @@ class LocalEngine:
     def describe(self) -> str:
         return "1 process" if self.workers == 1 else f"{self.workers} processes"
 
-    def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[list]:
+    def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[tuple]:
+        """``process_batch``'s result for each batch, in order."""
         if self.workers == 1:
             for batch in batch_iter:
                 yield process_batch(batch, job)
@@ -156,7 +157,8 @@ class DaskEngine:
         address = getattr(self.scheduler, "scheduler_address", self.scheduler)
         return Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT), True
 
-    def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[list]:
+    def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[tuple]:
+        """``process_batch``'s result for each batch, in order."""
         from pipeline.errors import ClaimcheckError
 
         try:
@@ -170,7 +172,11 @@ class DaskEngine:
             job = Job(job.model_path, job.params, job.first_pass, sha)
             from pipeline.dask_plugin import ModelPlugin
 
-            client.register_plugin(ModelPlugin(data, sha), name=f"{PLUGIN_NAME}-{sha[:16]}")
+            replies = client.register_plugin(ModelPlugin(data, sha), name=f"{PLUGIN_NAME}-{sha[:16]}")
+            for address, reply in sorted((replies or {}).items()):
+                if isinstance(reply, dict) and reply.get("status") == "error":
+                    raise ClaimcheckError(f"Dask worker {address} could not load the model: "
+                                          f"{reply.get('exception_text') or reply.get('exception')}")
             threads = sum(client.nthreads().values()) or 1
             in_flight = self.in_flight or 2 * threads
             yield from _ordered(lambda b: client.submit(process_batch, b, job, pure=False), batch_iter, in_flight)
@@ -179,7 +185,7 @@ class DaskEngine:
                 client.close()
 
 
-def _ordered(submit, batch_iter: Iterable[list], in_flight: int) -> Iterator[list]:
+def _ordered(submit, batch_iter: Iterable[list], in_flight: int) -> Iterator:
     """Submit batches, keeping ``in_flight`` running, and yield their results in submission order."""
     pending: collections.deque = collections.deque()
     for batch in batch_iter:

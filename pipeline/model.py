@@ -13,8 +13,7 @@ from pathlib import Path
 
 from pipeline.errors import ModelError
 
-# Beyond skops' own defaults, the only types a model file may hold: our transformers and the
-# calibration wrappers scikit-learn keeps private.
+# Beyond skops' own defaults (scikit-learn, numpy, scipy), the only types a model file may hold.
 TRUSTED_TYPES = (
     "pipeline.features.ClaimFrame",
     "pipeline.features.CompactTfidf",
@@ -22,8 +21,6 @@ TRUSTED_TYPES = (
     "pipeline.features.DesignCross",
     "pipeline.features.StrengthText",
     "pipeline.features.TextColumn",
-    "sklearn.calibration._CalibratedClassifier",
-    "sklearn.calibration._SigmoidCalibration",
 )
 FORMAT = "claimcheck-model/1"
 
@@ -62,7 +59,8 @@ def save_model(model: ClaimModel, path: str | Path) -> Path:
     card = dict(model.card, format=FORMAT)
     _plain_vocabularies((model.label, model.strength))
     with atomic_open(path, "wb") as fh:
-        fh.write(sio.dumps({"label": model.label, "strength": model.strength, "card": card}))
+        blob = {"label": model.label, "strength": model.strength, "card": card}
+        fh.write(sio.dumps(blob, compression=zipfile.ZIP_DEFLATED))
     write_json(card_path(path), card)
     return path
 

@@ -97,20 +97,23 @@ def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, 
     from pipeline.model import load_model
     from pipeline.stories import read_manifest
 
-    model = load_model(model_path)  # fail before reading a thousand articles
+    engine = engine or LocalEngine(1)
+    here = isinstance(engine, LocalEngine) and engine.workers == 1
+    # fail before reading a thousand articles; with other processes doing the work, only they load it
+    card = load_model(model_path).card if here else _check_model_file(model_path)
     manifest = read_manifest(stories_file) if stories_file else None
     out_dir = Path(out_dir)
     for folder in (out_dir, out_dir / "articles", out_dir / "stories"):
         remove_stale_temps(folder)  # left by a killed run; never mistaken for outputs (they start with ".")
-    engine = engine or LocalEngine(1)
     job = Job(str(model_path), params, first_pass)
     header = fingerprint(inputs, references, model_path, params)
     checkpoint, done = Checkpoint.start(out_dir, header, resume=resume)
     result = RunResult(resumed=len(done))
     try:
-        _work(inputs, references, params, engine, job, checkpoint, done, result, on_skip, on_article, progress)
+        card = _work(inputs, references, params, engine, job, checkpoint, done, result, on_skip, on_article,
+                     progress) or card or load_model(model_path).card
         checkpoint.close()
-        _finish(checkpoint, out_dir, params, model.card, manifest, result)
+        _finish(checkpoint, out_dir, params, card, manifest, result)
     finally:
         checkpoint.close()
         if progress is not None:
@@ -159,7 +162,8 @@ def _work(inputs, references, params, engine, job, checkpoint, done, result, on_
             in_flight[seq] = (src, key, item if isinstance(item, Skipped) else None)
             yield seq, item
 
-    for results in engine.run(batches(todo()), job):
+    card = None
+    for results, card in engine.run(batches(todo()), job):
         for seq, article, claims in results:
             src, key, skip = in_flight.pop(seq)
             if skip is not None:
@@ -171,6 +175,22 @@ def _work(inputs, references, params, engine, job, checkpoint, done, result, on_
         checkpoint.sync()
         if progress is not None:
             progress.update(len(results))
+    return card  # the model card, from the process that loaded the model (None: nothing was processed)
+
+
+def _check_model_file(path) -> None:
+    """The model file exists and is a zip archive (loading it is left to the worker processes)."""
+    import zipfile
+
+    from pipeline.errors import ModelError
+
+    path = Path(path)
+    if not path.is_file():
+        from pipeline.model import load_model
+
+        load_model(path)  # raises the usual "model file not found ..." error
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"{path}: not a readable skops model file; retrain with `claimcheck train`")
 
 
 def _from_source(path: str, src: str | None) -> bool:

@@ -113,3 +113,21 @@ def test_background_mentions_do_not_decide():
     text = "Earlier trials have found no benefit. The new survey of 5,000 adults found a link."
     start = text.index("The new")
     assert design_for_claim(article_design_mentions(text), start, len(text))[0] == "observational"
+
+
+def test_pool_story_designs():
+    from pipeline.design import pool_story_designs
+
+    claims = [
+        {"story": "s1", "design": "observational", "design_evidence": "cohort study"},
+        {"story": "s1", "design": "observational", "design_evidence": "survey"},
+        {"story": "s1", "design": "experimental", "design_evidence": "trial"},
+        {"story": "s1", "design": "unknown", "design_evidence": ""},
+        {"story": "s2", "design": "unknown", "design_evidence": ""},
+        {"story": "", "design": "unknown", "design_evidence": ""},
+    ]
+    out = pool_story_designs(claims)
+    assert [(c["design"], c["design_evidence"]) for c in out] == [
+        ("observational", "cohort study"), ("observational", "survey"), ("experimental", "trial"),
+        ("observational", "cohort study"), ("unknown", ""), ("unknown", "")]
+    assert claims[3]["design"] == "unknown"  # the input is not changed
