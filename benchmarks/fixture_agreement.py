@@ -35,12 +35,13 @@ def main() -> None:
     args = parser.parse_args()
     model = load_model(model_path(args.model))
     pages = sorted((ROOT / "tests" / "fixtures" / "pages").glob("*.html")) + sorted((ROOT / "claims" / "examples").iterdir())
+    by_stem = {p.stem: p for p in pages}
     articles = [a for a in iter_inputs([str(p) for p in pages]) if isinstance(a, Article)]
     truth, pred, missing, total = [], [], 0, 0
     print(f"{'page':45} {'claims':>6} {'found':>6} {'agree':>6}")
     for article, claims in iter_extracted(articles):
         labelled = classify_claims(claims, model)
-        expected = json.loads(expected_file(Path(article.path)).read_text())["claims"]
+        expected = json.loads(expected_file(by_stem[Path(article.path).stem]).read_text())["claims"]
         found = agree = 0
         for e in expected:
             match = next((c for c in labelled if e["text"] in c["text"]), None)

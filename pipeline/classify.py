@@ -28,32 +28,57 @@ def model_frame(claims: list[dict]):
     )
 
 
-def classify_claims(claims: list[dict], model, *, abstain_threshold: float = 0.5) -> list[dict]:
-    """Return copies of the claims with label, proba, strength, strength_proba and abstain."""
+def judge(frame, model, rule_weight: float = 0.6):
+    """Label and strength probabilities for a model frame, with the codebook rules applied.
+
+    Returns (label probabilities n x 3 in LABELS order, strength probabilities, strength classes,
+    the rule that fired per row or None)."""
+    import numpy as np
+
+    from pipeline.codebook_rules import apply_rule, codebook_rule
+
+    raw = model.label.predict_proba(frame)
+    names = [str(c) for c in model.label.classes_]
+    label_p = np.column_stack([raw[:, names.index(n)] if n in names else np.zeros(len(frame)) for n in LABELS])
+    strength_p = model.strength.predict_proba(frame)
+    strength_classes = [int(c) for c in model.strength.classes_]
+    strengths = [strength_classes[i] for i in strength_p.argmax(axis=1)]
+    rules = []
+    for i, (text, design) in enumerate(zip(frame["text"], frame["design"])):
+        rule = codebook_rule(text, design, strengths[i])
+        if rule is not None:
+            mixed = apply_rule(dict(zip(LABELS, label_p[i])), rule, rule_weight)
+            label_p[i] = [mixed[n] for n in LABELS]
+        rules.append(rule)
+    return label_p, strength_p, strength_classes, rules
+
+
+def classify_claims(
+    claims: list[dict], model, *, abstain_threshold: float = 0.5, rule_weight: float = 0.6
+) -> list[dict]:
+    """Return copies of the claims with label, proba, strength, strength_proba, abstain and, when a
+    codebook rule decided the verdict, ``rule`` (why)."""
     if not claims:
         return []
-    frame = model_frame(claims)
-    label_p = model.label.predict_proba(frame)
-    strength_p = model.strength.predict_proba(frame)
-    label_names = [str(c) for c in model.label.classes_]
-    strength_names = [str(int(c)) for c in model.strength.classes_]
+    label_p, strength_p, strength_classes, rules = judge(model_frame(claims), model, rule_weight)
+    strength_names = [str(c) for c in strength_classes]
     out = []
-    for claim, lp, sp in zip(claims, label_p, strength_p):
-        proba = _rounded(lp, label_names)
-        proba = {name: proba.get(name, 0.0) for name in LABELS}
+    for claim, lp, sp, rule in zip(claims, label_p, strength_p, rules):
+        proba = _rounded(lp, LABELS)
         label = max(LABELS, key=lambda n: (proba[n], -LABELS.index(n)))
         sproba = _rounded(sp, strength_names)
         strength = int(max(sproba, key=lambda k: (sproba[k], -int(k))))
-        out.append(
-            dict(
-                claim,
-                label=label,
-                proba=proba,
-                strength=strength,
-                strength_proba=sproba,
-                abstain=proba[label] < abstain_threshold,
-            )
+        record = dict(
+            claim,
+            label=label,
+            proba=proba,
+            strength=strength,
+            strength_proba=sproba,
+            abstain=proba[label] < abstain_threshold,
         )
+        if rule is not None:
+            record["rule"] = rule[1]
+        out.append(record)
     return out
 
 

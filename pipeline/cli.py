@@ -240,7 +240,10 @@ def classify(ctx, claims_path, out_path, model_path):
     params = _params(ctx)
     model = load_model(resolve_model(model_path, params))
     claims = read_claims(claims_path)
-    labelled = classify_claims(claims, model, abstain_threshold=params["classify"]["abstain_threshold"])
+    labelled = classify_claims(
+        claims, model, abstain_threshold=params["classify"]["abstain_threshold"],
+        rule_weight=params["classify"]["rule_weight"],
+    )
     write_jsonl(out_path, add_reference_relation(labelled, model))
     side_in, side_out = side_path(claims_path), side_path(out_path)
     if side_in.is_file() and side_in.resolve() != Path(side_out).resolve():

@@ -59,7 +59,9 @@ def process_batch(batch: list, job: Job) -> tuple[list[tuple[int, dict | None, l
         found = list(extract(articles, nlp=nlp, params=job.params))
         flat = [claim for _, claims in found for claim in claims]
         threshold = job.params["classify"]["abstain_threshold"]
-        labelled = iter(classify_claims(flat, model, abstain_threshold=threshold))
+        labelled = iter(classify_claims(
+            flat, model, abstain_threshold=threshold, rule_weight=job.params["classify"].get("rule_weight", 0.6)
+        ))
     results = iter(found)
     out = []
     for seq, item in batch:

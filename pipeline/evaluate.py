@@ -12,8 +12,10 @@ MAIN_NEWS = "News:main_statement"
 def _label_block(model, frame, truth) -> tuple[dict, list, list]:
     from pipeline.metrics import classification_scores, reliability
 
-    proba = model.label.predict_proba(frame)
-    classes = [str(c) for c in model.label.classes_]
+    from pipeline.classify import judge
+
+    proba, _, _, _ = judge(frame.reset_index(drop=True), model)
+    classes = list(LABELS)
     pred = [classes[i] for i in proba.argmax(axis=1)]
     scores = classification_scores(list(truth), pred, LABELS)
     ece, curve = reliability(list(truth), proba, classes)

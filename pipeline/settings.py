@@ -29,7 +29,7 @@ DEFAULTS: dict = {
         "user_label_weight": 5.0,
     },
     "evaluate": {"metrics": "metrics/metrics.json", "plots_dir": "metrics"},
-    "classify": {"abstain_threshold": 0.5},
+    "classify": {"abstain_threshold": 0.5, "rule_weight": 0.6},
     "compare": {"align_threshold": 0.35, "story_threshold": 0.1},
 }
 

@@ -38,17 +38,6 @@ def user_rows(label_rows: list[dict]):
     )
 
 
-def background_as_supported(df):
-    """Yu et al. sentences that state no relationship (strength 0) labelled supported.
-
-    The corpus rules leave them unlabelled, but the codebook calls settled background, procedure
-    and descriptive findings supported; without such rows the model calls them overstated."""
-    zero = df["corpus"].astype(str).str.startswith("yu:") & (df["strength"] == 0) & df["label"].isna()
-    df = df.copy()
-    df.loc[zero.fillna(False).to_numpy(), "label"] = "supported"
-    return df
-
-
 def training_frame(data_dir: Path, params: dict, label_rows: list[dict] = ()):
     """Corpus rows (with a stable ``split``) plus user rows; user labels replace corpus labels of the same text."""
     import pandas as pd
@@ -56,8 +45,6 @@ def training_frame(data_dir: Path, params: dict, label_rows: list[dict] = ()):
     from pipeline.splits import add_split
 
     df = add_split(corpora.load_corpora(data_dir), params["train"]["dev_percent"])
-    if params["train"].get("background_supported", True):
-        df = background_as_supported(df)
     if label_rows:
         users = add_split(user_rows(list(label_rows)), 0)
         user_keys = set(users["text"].map(_key))

@@ -1,0 +1,68 @@
+"""Codebook rules the corpora cannot teach a model: hype, vague figures, animal results and limits.
+
+The trained model judges certainty against the study design; these rules add the codebook's explicit
+cases (CODEBOOK.md §2-3) that rarely occur in the training corpora. A rule that fires moves
+``weight`` of the probability mass to its label, so probabilities still sum to 1, and says why.
+"""
+
+from __future__ import annotations
+
+import re
+
+_W = r"(?<![\w-])"
+_E = r"(?![\w-])"
+
+# Tie-break 1: a hedge attached to an inflated claim does not rescue it.
+HYPE = re.compile(
+    _W + r"(?:(?<!no )(?<!not a )(?<!not )cure[sd]?|miracle|breakthrough|game[- ]changer|revolutionar\w*|"
+    r"revolutioni[sz]e\w*|guarantee[sd]?|proven to|zero side effects|no side effects|works for everyone|"
+    r"wonder drug|magic bullet|melt(?:s|ed|ing)?[- ]away|plummet\w*|once and for all|holy grail|"
+    r"redefine the future)" + _E,
+    re.IGNORECASE,
+)
+# Rule 3 + "studies show 70% of patients are cured": impressive figures with vague attribution.
+VAGUE_FIGURE = re.compile(
+    _W + r"(?:experts?|scientists|studies|research|doctors|nutritionists|specialists)\s+"
+    r"(?:say|says|show|shows|believe|suggest|claim|agree)" + _E + r"[^.]*?"
+    r"(?:\d+\s*(?:%|per ?cent)|\d+ (?:out of|in) \d+|(?:one|two|three|four|five|six|seven|eight|nine) in (?:ten|five|four|three))",
+    re.IGNORECASE,
+)
+# Tie-break 5: statements of limits about the evidence are hedged.
+LIMITS = re.compile(
+    _W + r"(?:under ?way|(?:is|are|will be|would be) needed|not yet|remains? (?:unclear|to be seen)|too early|"
+    r"did not (?:measure|test|look at|include)|lasted only|only (?:\d+|a few|twelve|six|three) (?:weeks|months)|"
+    r"varied widely|mixed results|results (?:were|are) mixed|limited evidence|evidence (?:is|was|remains) limited|"
+    r"small (?:study|trial|sample)|may not apply|cannot (?:show|tell|prove)|can't (?:show|tell|prove)|"
+    r"(?:further|more) (?:research|studies|trials)|larger (?:trials|studies)|preliminary|still experimental|"
+    r"(?:is|are) (?:thought|believed) to|not (?:been )?tested in (?:people|humans))" + _E,
+    re.IGNORECASE,
+)
+ANIMAL_WORDS = re.compile(
+    _W + r"(?:mice|mouse|rats?|rodents?|animals?|monkeys?|pigs?|zebrafish|flies|worms|cells?|lab|dish)" + _E,
+    re.IGNORECASE,
+)
+
+
+def codebook_rule(text: str, design: str = "unknown", strength: int | None = None) -> tuple[str, str] | None:
+    """(label, why) when a codebook rule decides this claim, else None. Order: hype, vague figure,
+    animal result stated about people, limits."""
+    hype = HYPE.search(text)
+    if hype:
+        return "overstated", f"hype: \u201c{hype.group(0)}\u201d"
+    vague = VAGUE_FIGURE.search(text)
+    if vague:
+        return "overstated", f"figure with vague attribution: \u201c{vague.group(0)}\u201d"
+    if design == "animal" and (strength or 0) >= 1 and not ANIMAL_WORDS.search(text):
+        return "overstated", "animal or lab result stated without saying so"
+    limits = LIMITS.search(text)
+    if limits:
+        return "hedged", f"states a limit of the evidence: \u201c{limits.group(0)}\u201d"
+    return None
+
+
+def apply_rule(proba: dict, rule: tuple[str, str] | None, weight: float) -> dict:
+    """Move ``weight`` of the probability mass to the rule's label (no rule: unchanged)."""
+    if rule is None:
+        return proba
+    label = rule[0]
+    return {k: (1 - weight) * v + (weight if k == label else 0.0) for k, v in proba.items()}
