@@ -37,7 +37,7 @@ browser:
 
 # Rebuild every stage that is out of date (train, evaluate, extract, classify, report).
 repro: $(VENV)/.test-deps
-	$(BIN)/dvc repro
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dvc repro
 
 clean:
 	rm -rf reports/example .pytest_cache

@@ -582,20 +582,24 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _DAY_NAME = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?"
 _DATE = (rf"(?:{_DAY_NAME}\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
-         rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
+         rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})")
 _CLOCK = (r"\d{1,2}[:.]\d{2}\s?(?:[ap]\.?m\.?\b)?(?:\s?(?:gmt|bst|est|edt|pst|pdt|cst|cdt|cet|cest|ist|utc|et)\b)?"
           r"(?:,?\s+" + _DAY_NAME + r"(?=\s))?")
 _STAMP_WORD = r"(?:updated|published|posted|last updated|first published|modified)\s*:?\s*"
 _SEP = r"[\s,•·|–-]*"
-_GLUED = re.compile(
+_GLUED_STAMP = re.compile(
     # date and time stamps: "UPDATED: 16:24, 6 April 2016", "24 MARCH 2017 • 12:57PM", "8:27 am"
-    rf"(?:{_STAMP_WORD})?(?:{_DATE}{_SEP})?\d{{1,2}}[:.]\d{{2}}\s?[ap]\.?m\.?\b"
+    rf"(?:{_STAMP_WORD})?(?:{_DATE}{_SEP})?\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?\s?[ap]\.?m\.?\b"
     r"(?:\s?(?:gmt|bst|est|edt|pst|pdt|cst|cdt|cet|cest|ist|utc|et)\b)?"
     rf"(?:,?\s+{_DAY_NAME}(?=\s))?(?:{_SEP}{_DATE})?"
     rf"|(?:{_STAMP_WORD})?(?:{_DATE}{_SEP})?\d{{1,2}}:\d{{2}}{_SEP}{_DATE}"
-    rf"|{_STAMP_WORD}{_DATE}(?:{_SEP}{_CLOCK})?"
+    rf"|{_STAMP_WORD}{_DATE}(?:{_SEP}{_CLOCK})?",
+    re.I)
+# a stamp is looked for only around a clock time or a stamp word (the regex is slow on long texts)
+_STAMP_ANCHOR = re.compile(r"\d[:.]\d\d|updated|published|posted|modified", re.I)
+_GLUED_OTHER = re.compile(
     # share buttons and comment counters
-    r"|\b(?:click|tap) to (?:share|email|e-mail|follow|print|tweet|comment|save)\b(?: (?:on|via) \w+"
+    r"\b(?:click|tap) to (?:share|email|e-mail|follow|print|tweet|comment|save)\b(?: (?:on|via) \w+"
     r"| this(?: (?:article|story|page))?(?: to a friend)?)?(?:\s*\(opens in (?:a )?new (?:window|tab)\))?"
     r"|\(opens in (?:a )?new (?:window|tab)\)"
     r"|\b\d[\d,.]*k?\s*w?\s+comments?\b|\bcomments?\s*\(\d+\)"
@@ -605,21 +609,33 @@ _GLUED = re.compile(
     r"|\bread more (?:on|about)\s*[:»]?\s*\S+"
     # a byline in capitals before the first sentence: "BY JANE DOE People who ..."
     r"|(?-i:\b(?:BY|By)\s+[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){1,2}(?:\s+FOR\s+(?:THE\s+)?[A-Z][A-Z'’.-]+"
-    r"(?:\s+[A-Z][A-Z'’.-]+){0,3})?(?=\s+[A-Z][a-z]|\s*$))",
+    r"(?:\s+[A-Z][A-Z'’.-]+){0,3})?(?=\s+[A-Z][a-z]|\s*$))"
+    r"|(?-i:\b(?:By|BY)\s+[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}\s+(?:For|FOR)\s+(?:[Tt]he\s+)?[A-Z][\w'’.-]+"
+    r"(?:\s+[A-Z][\w'’.-]+){0,2}(?=\s+[A-Z]|\s*$))",
     re.I)
-_GLUED_KEYS = (":", "by ", "click", "tap to", "opens in", "comment", "old", "save ", "share", "read more")
+# every _GLUED_OTHER alternative needs one of these (cheap tests before the regex)
+_GLUED_KEYS = ("click", "tap to", "opens in", "comment", " old", "save ", "share", "read more")
 
 
 def glued_pieces(text: str) -> list[tuple[int, int, bool]] | None:
     """Pieces of a sentence that has page furniture glued into it without punctuation:
     ``[(start, end, is_furniture), ...]`` covering the text (whitespace at the cuts left out),
     or None when the sentence holds no such fragment."""
+    found = []
+    for anchor in _STAMP_ANCHOR.finditer(text):
+        lo, hi = max(0, anchor.start() - 70), min(len(text), anchor.end() + 70)
+        found.extend((m.start(), m.end()) for m in _GLUED_STAMP.finditer(text, lo, hi)
+                     if m.start() <= anchor.end() and anchor.start() < m.end())
     low = text.lower()
-    if not any(k in low for k in _GLUED_KEYS):
+    if any(k in low for k in _GLUED_KEYS) or "BY " in text or "By " in text:
+        found.extend((m.start(), m.end()) for m in _GLUED_OTHER.finditer(text))
+    if not found:
         return None
-    cuts = [(m.start(), m.end()) for m in _GLUED.finditer(text) if m.end() > m.start()]
-    if not cuts:
-        return None
+    cuts: list[tuple[int, int]] = []
+    for s, e in sorted(found, key=lambda c: (c[0], -c[1])):
+        if e <= s or (cuts and s < cuts[-1][1]):
+            continue  # empty, or overlaps an earlier fragment
+        cuts.append((s, e))
     pieces: list[tuple[int, int, bool]] = []
     pos = 0
     for s, e in cuts:
