@@ -82,9 +82,6 @@ def classify_claims(
     return out
 
 
-RELATIONS = {1: "exaggerates", 0: "same", -1: "downplays"}
-
-
 def read_claims(path) -> list[dict]:
     """Claims from extract's JSONL, or bare claims in CSV / JSONL with a ``text`` column
     (optional id, context, design, reference). Raises InputError naming every bad line."""
@@ -127,10 +124,14 @@ def add_reference_relation(claims: list[dict], model) -> list[dict]:
     with_ref = [c for c in claims if str(c.get("reference") or "").strip()]
     if not with_ref:
         return claims
+    from pipeline.estimators import compare_strengths
+
     frame = model_frame([{"text": c["reference"]} for c in with_ref])
-    ref_strength = model.strength.predict(frame)
-    for claim, rs in zip(with_ref, ref_strength):
-        claim["reference_strength"] = int(rs)
-        diff = (claim["strength"] > rs) - (claim["strength"] < rs)
-        claim["relation"] = RELATIONS[diff]
+    ref_proba = model.strength.predict_proba(frame)
+    classes = [int(c) for c in model.strength.classes_]
+    claim_proba = [[c["strength_proba"][str(k)] for k in classes] for c in with_ref]
+    relations, _ = compare_strengths(claim_proba, ref_proba, classes)
+    for claim, rp, relation in zip(with_ref, ref_proba, relations):
+        claim["reference_strength"] = classes[int(rp.argmax())]
+        claim["relation"] = str(relation)
     return claims

@@ -55,7 +55,7 @@ _RULES: list[tuple[str, bool, re.Pattern]] = [
         r"|\banimal (?:stud(?:y|ies)|models?|experiments?|research|trials?|tests?|testing|data)\b"
         r"|\bin animals\b|\bin vitro\b|\b(?:petri|lab(?:oratory)?|culture) dish(?:es)?\b"
         r"|\btest[- ]tubes?\b|\bcell cultures?\b|\bcultured (?:human )?cells\b|\borganoids?\b"
-        r"|\blab[- ]grown\b|\bin the lab(?:oratory)?\b|\b(?:lab|laboratory) (?:stud(?:y|ies)|experiments?|tests on cells)\b"
+        r"|\blab[- ]grown\b|\b(?:lab|laboratory) tests on cells\b|\bcells (?:[\w-]+ ){0,3}?in (?:the |a )?lab(?:oratory)?\b"
         r"|\bcell lines?\b|\bcells (?:were |are )?(?:grown|cultured|exposed|treated) (?:in|with|to)\b"
         r"|\b(?:tested|experiments?|studies) (?:on|in|with) (?:\w+ )?(?:cancer |tumou?r |stem |brain |skin |immune )?cells\b",
         re.I)),
@@ -102,7 +102,9 @@ _RULES: list[tuple[str, bool, re.Pattern]] = [
         r"effects?|outcomes|histories|prescriptions?|health|samples)\b(?: [\w,'’-]+){0,8}? "
         rf"(?:of|from|for|on|by|among|in|to|involving) {_NUMBER} (?:[\w-]+ ){{0,3}}?{_PEOPLE}\b",
         re.I)),
-    ("experimental", False, re.compile(r"\btrials?\b", re.I)),
+    # a lab study or experiment may test people (psychology) or cells: an experiment, weakly
+    ("experimental", False, re.compile(
+        r"\btrials?\b|\b(?:lab|laboratory) (?:stud(?:y|ies)|experiments?|tests?)\b|\bin the lab(?:oratory)?\b", re.I)),
     ("observational", False, re.compile(
         r"\blinked (?:to|with)\b|\bassociated with\b|\bassociation between\b|\bdata from\b|\btracked\b"
         r"|\bfollowed\b(?= .{0,40}\b(?:for|over) (?:\d+|[a-z]+) (?:years|decades|months)\b)"

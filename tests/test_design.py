@@ -131,3 +131,15 @@ def test_pool_story_designs():
         ("observational", "cohort study"), ("observational", "survey"), ("experimental", "trial"),
         ("observational", "cohort study"), ("unknown", ""), ("unknown", "")]
     assert claims[3]["design"] == "unknown"  # the input is not changed
+
+
+@pytest.mark.parametrize("text, design", [
+    # a lab study may test people: an experiment, not animal evidence
+    ("In a lab study, volunteers who focused on a screen missed quiet sounds.", "experimental"),
+    ("The therapy was first developed in the laboratory.", "experimental"),
+    # cells in the lab are lab evidence
+    ("The drug killed cancer cells grown in the lab.", "animal"),
+    ("A compound slowed tumour growth in lab-grown tissue.", "animal"),
+])
+def test_lab_wording(text, design):
+    assert detect_design(text)[0] == design
