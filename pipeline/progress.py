@@ -157,16 +157,18 @@ class Progress:
         except (OSError, ValueError):  # stderr closed: progress is not worth failing for
             self.mode = "off"
 
-    def close(self) -> None:
-        """Show the final state (and end the bar's line)."""
+    def close(self, next_step: str = "") -> None:
+        """Show the final state (and end the bar's line); then ``next_step``, if anything was shown."""
         if self.mode == "off":
             return
         now = self.clock()
         if self.shown:
             self._show(now)
-        if self.mode == "bar":
             try:
-                self.stream.write("\n")
+                if self.mode == "bar":
+                    self.stream.write("\n")
+                if next_step:
+                    self.stream.write(f"{next_step}...\n")
                 self.stream.flush()
             except (OSError, ValueError):
                 pass

@@ -113,7 +113,10 @@ def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, 
         card = _work(inputs, references, params, engine, job, checkpoint, done, result, on_skip, on_article,
                      progress) or card or load_model(model_path).card
         checkpoint.close()
-        _finish(checkpoint, out_dir, params, card, manifest, result)
+        if progress is not None:
+            progress.close("comparing stories and writing the outputs")
+        _finish(checkpoint, out_dir, params, card, manifest, result,
+                workers=engine.workers if isinstance(engine, LocalEngine) else 1)
     finally:
         checkpoint.close()
         if progress is not None:
@@ -222,7 +225,8 @@ def _count_articles(checkpoint) -> int:
     return sum(1 for rec in checkpoint.records() if rec.get("skipped") is None)
 
 
-def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, result: RunResult) -> None:
+def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, result: RunResult,
+            workers: int = 1) -> None:
     from pipeline.atomic import atomic_open, dumps, write_json
     from pipeline.claimreview import write_claimreview
     from pipeline.compare import compare_run
@@ -232,7 +236,7 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
     size = window_size(params)
     large = _count_articles(checkpoint) > size
     skipped: list[Skipped] = []
-    totals, parts = None, []
+    totals, parts, model_info = None, [], None
     claims_path = out_dir / "claims.jsonl"
     with atomic_open(claims_path) as fh, atomic_open(out_dir / "claims.csv") as csv_fh, \
             atomic_open(side_path(claims_path)) as side_fh:
@@ -250,24 +254,18 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
             result.index = write_report(claims, articles, skipped_dicts, out_dir, params=params)
             write_claimreview(out_dir / "claimreview.jsonld", claims, articles)
             result.articles, result.claims = len(articles), len(claims)
-        else:
-            for number, (articles, claims) in enumerate(windows, 1):
-                compare_run(articles, claims, params, manifest=manifest)
-                for claim in claims:
-                    fh.write(dumps(claim) + "\n")
-                text = claims_csv(claims)
-                csv_fh.write(text if number == 1 else text.split("\n", 1)[1])
-                for rec in side_records(articles, []):
-                    side_fh.write(dumps(rec) + "\n")
-                part = out_dir / "parts" / f"{number:04d}"
-                write_report(claims, articles, [], part, params=params)
-                write_claimreview(part / "claimreview.jsonld", claims, articles)
-                parts.append(_part_summary(number, articles, claims))
-                part_totals = summary(claims, articles, [], card)
-                model_info = part_totals.pop("model", None)
-                totals = _merge(totals, part_totals)
-                result.articles += len(articles)
-                result.claims += len(claims)
+        else:  # window by window, ``workers`` windows at a time; written in order
+            jobs = ((number, articles, claims, params, manifest, card, out_dir)
+                    for number, (articles, claims) in enumerate(windows, 1))
+            for part in _map_windows(jobs, workers):
+                fh.write(part["claims"])
+                csv_fh.write(part["csv"] if part["number"] == 1 else part["csv"].split("\n", 1)[1])
+                side_fh.write(part["side"])
+                parts.append(part["part"])
+                model_info = part["totals"].pop("model", None)
+                totals = _merge(totals, part["totals"])
+                result.articles += part["part"]["articles"]
+                result.claims += part["part"]["claims"]
             skipped_dicts = [s.to_dict() for s in skipped]
             for rec in side_records([], skipped_dicts):
                 side_fh.write(dumps(rec) + "\n")
@@ -278,6 +276,54 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
             result.index = _write_parts_index(out_dir, parts, totals, skipped_dicts)
     write_json(out_dir / "summary.json", totals)
     result.skipped = skipped
+
+
+def finish_window(number: int, articles: list[dict], claims: list[dict], params: dict, manifest, card: dict,
+                  out_dir: Path) -> dict:
+    """Compare one window of a large run and write its part of the report (``parts/NNNN/``);
+    returns its lines of claims.jsonl, claims.csv and the side file, and its counts."""
+    from pipeline.atomic import dumps
+    from pipeline.claimreview import write_claimreview
+    from pipeline.compare import compare_run
+    from pipeline.outputs import claims_csv, side_records, summary
+    from pipeline.report import write_report
+
+    compare_run(articles, claims, params, manifest=manifest)
+    part = Path(out_dir) / "parts" / f"{number:04d}"
+    write_report(claims, articles, [], part, params=params)
+    write_claimreview(part / "claimreview.jsonld", claims, articles)
+    return {
+        "number": number,
+        "claims": "".join(dumps(c) + "\n" for c in claims),
+        "csv": claims_csv(claims),
+        "side": "".join(dumps(r) + "\n" for r in side_records(articles, [])),
+        "part": _part_summary(number, articles, claims),
+        "totals": summary(claims, articles, [], card),
+    }
+
+
+def _map_windows(jobs, workers: int):
+    """``finish_window`` over ``jobs``, in order: here, or in ``workers`` processes (at most
+    ``workers + 1`` windows in memory)."""
+    if workers <= 1:
+        for job in jobs:
+            yield finish_window(*job)
+        return
+    import collections
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        pending: collections.deque = collections.deque()
+        for job in jobs:
+            pending.append(pool.submit(finish_window, *job))
+            while len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _merge(a, b):
