@@ -59,6 +59,8 @@ def _from_record(rec: dict) -> tuple[dict | None, str | None]:
         return None, f"label {row.get('label')!r} is not one of {', '.join(LABELS)}"
     out = {k: (str(row.get(k) or "") if k != "label" else label) for k in FIELDS}
     out["text"] = text.strip()
+    if out["text"][:2] in {"'=", "'+", "'-", "'@"}:  # undo spreadsheet_safe on our own exports
+        out["text"] = out["text"][1:]
     return out, None
 
 
@@ -114,6 +116,7 @@ def read_label_files(paths) -> list[dict]:
 def export_uncertain(claims: list[dict], out_path, n: int) -> int:
     """Write the ``n`` claims with the lowest top probability to a CSV ready to label; returns the count."""
     from pipeline.atomic import atomic_open
+    from pipeline.outputs import spreadsheet_safe
 
     def margin(c):
         probs = sorted((c.get("proba") or {}).values(), reverse=True) + [0.0, 0.0]
@@ -127,11 +130,11 @@ def export_uncertain(claims: list[dict], out_path, n: int) -> int:
         )
         writer.writeheader()
         for c in chosen:
-            writer.writerow({
+            writer.writerow({k: spreadsheet_safe(v) for k, v in {
                 "claim_id": c.get("claim_id", c.get("id", "")), "text": c["text"], "context": c.get("context", ""),
                 "design": c.get("design", ""), "source": c.get("source", ""), "predicted": c.get("label", ""),
                 "confidence": max(c["proba"].values()), "label": "",
-            })
+            }.items()})
     return len(chosen)
 
 

@@ -30,6 +30,16 @@ def side_records(articles: list[dict], skipped: list[dict]) -> list[dict]:
     ]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell that a spreadsheet will not run as a formula (untrusted article text)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_row(claim: dict) -> dict:
     """A claim flattened for the CSV."""
     proba = claim.get("proba") or {}
@@ -40,7 +50,7 @@ def csv_row(claim: dict) -> dict:
     row["numbers"] = "; ".join(n["text"] for n in claim.get("numbers") or [])
     row["number_flags"] = "; ".join(f"{f.get('flag')}: {f.get('message')}" for f in claim.get("number_flags") or []
                                     if isinstance(f, dict))
-    return row
+    return {k: spreadsheet_safe(v) for k, v in row.items()}
 
 
 def claims_csv(claims: list[dict]) -> str:

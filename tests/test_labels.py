@@ -57,3 +57,14 @@ def test_export_uncertain_writes_least_sure_first(tmp_path):
     assert len(rows) == 2 and rows[1].startswith("b,unsure,")
     # an exported to-do file with blank labels trains nothing and raises nothing
     assert read_label_files([out]) == []
+
+
+def test_exported_cells_cannot_run_as_spreadsheet_formulas(tmp_path):
+    claims = [{"claim_id": "a", "text": "=HYPERLINK(\"http://x\")", "source": "@evil",
+               "proba": {"hedged": 0.4, "supported": 0.3, "overstated": 0.3}}]
+    out = tmp_path / "todo.csv"
+    export_uncertain(claims, out, 5)
+    row = out.read_text().splitlines()[1]
+    assert "'=HYPERLINK" in row and "'@evil" in row
+    out.write_text(out.read_text().replace(",\n", ",hedged\n"))
+    assert read_label_files([out])[0]["text"].startswith("=HYPERLINK")

@@ -57,16 +57,26 @@ def test_dask_needs_a_scheduler_and_says_how_to_start_one(tmp_path, tiny_model):
     assert "Traceback" not in result.stderr
 
 
-def test_a_big_run_is_finished_in_windows(corpus, tiny_model, tmp_path):
-    """More articles than ``run.window``: the same claims, a report in parts, exact totals."""
+def big_run(inputs, out: Path, model: Path, workers: int = 1):
+    from pipeline.engines import LocalEngine
     from pipeline.run import run
     from pipeline.settings import load_params
 
-    work, inputs, expected = corpus
     params = load_params()
     params["run"] = {"window": 20}
-    result = run([str(i) for i in inputs], tmp_path / "big", model_path=tiny_model[1], params=params)
+    return run([str(i) for i in inputs], out, model_path=model, params=params, engine=LocalEngine(workers))
+
+
+def every_file(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_big_run_is_finished_in_windows(corpus, tiny_model, tmp_path):
+    """More articles than ``run.window``: the same claims, a report in parts, exact totals; with
+    two processes (windows finished side by side) the same bytes."""
+    work, inputs, expected = corpus
     out = tmp_path / "big"
+    result = big_run(inputs, out, tiny_model[1])
     assert result.articles == 52
     claims = [json.loads(line) for line in (out / "claims.jsonl").read_text().splitlines()]
     one = [json.loads(line) for line in expected["claims.jsonl"].decode().splitlines()]
@@ -83,6 +93,8 @@ def test_a_big_run_is_finished_in_windows(corpus, tiny_model, tmp_path):
         assert part in index and (out / part).is_file()
     assert not (out / "parts" / "0004").exists()
     assert "feed.jsonl:41" in index  # the skipped input is listed
+    big_run(inputs, tmp_path / "big2", tiny_model[1], workers=2)
+    assert every_file(tmp_path / "big2") == every_file(out)
 
 
 def test_big_jsonl_is_streamed_line_by_line(tmp_path):
