@@ -95,8 +95,8 @@ _RULES: list[tuple[str, bool, re.Pattern]] = [
         r"|\btracked (?:the )?(?:health|diets?|habits|weight|sleep|\d[\d,.]*|more than|over|nearly|about|almost)\b"
         r"|\bdata (?:from|on) (?:\d[\d,.]*|more than|over|nearly|about|almost)\b"
         r"|\bpopulation (?:stud(?:y|ies)|data|survey)\b|\b(?:national|nationwide|routine|insurance) data\b"
-        # "researchers analysed the effects of drugs given to 10 million people", "looked at the use
-        # of the drug by nearly 10 million people", "examined the diets of 2,000 women"
+        # e.g. "analysed the records of 5,000 patients", "looked at the use of a medicine by
+        # 20,000 adults", "examined the diets of 2,000 women"
         r"|\b(?:analy[sz]ed|examined|looked at|studied|assessed|reviewed|used|drew on) (?:the )?(?:\w+ )?"
         r"(?:data|records|information|statistics|figures|responses|answers|lifestyles?|habits|diets?|use|"
         r"effects?|outcomes|histories|prescriptions?|health|samples)\b(?: [\w,'’-]+){0,8}? "

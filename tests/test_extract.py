@@ -256,10 +256,10 @@ def test_glued_furniture_is_cut_from_the_claim(nlp):
 
 @pytest.mark.parametrize("text", [
     # health words the lexicon once lacked: the sentences were rejected as "not about health"
-    "Experts found that air pollution raises the chances of stillbirth.",
-    "Damaged leaves can leak juice, which boosts the growth of the food poisoning bug.",
-    "A common mouthwash could help stop gonorrhoea from spreading, researchers say.",
-    "Children of heavy drinkers are more likely to have had an alcoholic drink by age 11.",
+    "Living near busy roads was tied to a higher rate of stillbirth in the survey.",
+    "Unwashed chopping boards spread the bacteria behind food poisoning, the inspectors warn.",
+    "A new throat spray may slow the spread of gonorrhoea, the clinic reports.",
+    "Teenagers whose friends drink are more likely to be an alcoholic drinker at 30.",
 ])
 def test_health_lexicon_sentences_are_claims(nlp, text):
     ((_, out),) = list(iter_extracted([_article(text)], nlp=nlp))
