@@ -74,7 +74,7 @@ class Checkpoint:
         path = Path(out_dir) / NAME
         cp = cls(path, header)
         done: list[dict] = []
-        if resume and path.is_file():
+        if resume and path.is_file() and cp._has_header():
             done = cp._recover()
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +84,11 @@ class Checkpoint:
                 os.fsync(fh.fileno())
         cp.fh = open(path, "a", encoding="utf-8")
         return cp, done
+
+    def _has_header(self) -> bool:
+        """False for a checkpoint killed before its first line was complete (then: start over)."""
+        with open(self.path, "rb") as fh:
+            return fh.readline().endswith(b"\n")
 
     def _recover(self) -> list[dict]:
         """Check the header, cut a half-written last line, and index the finished records."""

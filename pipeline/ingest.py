@@ -183,7 +183,7 @@ def _jsonl_stream(path: str, max_line: int) -> Iterator[Article | Skipped]:
         yield Skipped(path, f"cannot read: {exc.strerror or exc}")
         return
     with fh:
-        number = 0
+        number, any_line = 0, False
         while True:
             raw = fh.readline(max_line + 1)
             if not raw:
@@ -198,7 +198,10 @@ def _jsonl_stream(path: str, max_line: int) -> Iterator[Article | Skipped]:
                 raw = raw[3:]
             line = raw.decode("utf-8", errors="replace").removesuffix("\n")  # as a whole-file read splits
             if line.strip():
+                any_line = True
                 yield _attempt(f"{path}:{number}", _jsonl_article, line, path, number)
+    if not any_line:
+        yield Skipped(path, "empty file (no JSON lines)")
 
 
 def _jsonl_article(line: str, path: str, number: int) -> Article:

@@ -133,7 +133,8 @@ class Progress:
         parts = [f"{self.done:,}" + (f"/{self.total:,}" if self.total else "") + f" {self.label}"]
         if self.total:
             parts.append(f"{min(100, 100 * self.done // max(self.total, 1))}%")
-        parts.append(f"{rate:.1f} {self.label}/s")
+        if rate > 0:
+            parts.append(f"{rate:.1f} {self.label}/s")
         if self.total and rate > 0 and self.done < self.total:
             parts.append(f"ETA {_duration((self.total - self.done) / rate)}")
         elif self.done:

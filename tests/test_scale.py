@@ -40,7 +40,7 @@ def test_dask_cluster_gives_the_same_bytes(corpus, tiny_model, tmp_path):
     from pipeline.engines import DaskEngine
 
     _, inputs, expected = corpus
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         run_here(inputs, tmp_path / "dask", tiny_model[1], engine=DaskEngine(cluster.scheduler_address))
     assert outputs(tmp_path / "dask") == expected
 
