@@ -17,8 +17,8 @@ CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver"
 PWNED = "pwned"  # document.title it would set, window.pwned it would define, #pwned element it would add
 
 
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
+def start_chrome(profile_dir: Path, prefs: dict | None = None):
+    """A headless Chromium driven by Selenium, as the probe starts it (no background networking)."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         pytest.fail(f"{', '.join(missing)} not found: run `make test` (which installs chromium and chromium-driver)")
@@ -27,11 +27,18 @@ def driver(tmp_path_factory):
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+                "--window-size=1280,900", f"--user-data-dir={profile_dir}"):
         options.add_argument(arg)
     options.binary_location = str(CHROMIUM)
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
+    return webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    drv = start_chrome(tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield drv
     finally:

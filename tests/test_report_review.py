@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMEDRIVER, CHROMIUM, assert_inert, open_page, screenshot
+from browser import assert_inert, open_page, screenshot, start_chrome
 from pipeline.labels import read_label_files
 from pipeline.report import read_side_file, write_report
 
@@ -29,25 +29,12 @@ def downloads(tmp_path_factory):
 @pytest.fixture(scope="module")
 def chrome(tmp_path_factory, downloads):
     """Headless Chromium whose downloads land in ``downloads`` without asking."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        pytest.fail(f"{', '.join(missing)} not found: run `make test` (which installs chromium and chromium-driver)")
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(arg)
-    options.binary_location = str(CHROMIUM)
-    options.add_experimental_option("prefs", {
+    drv = start_chrome(tmp_path_factory.mktemp("chromium-profile"), prefs={
         "download.default_directory": str(downloads),
         "download.prompt_for_download": False,
         "download.directory_upgrade": True,
         "safebrowsing.enabled": False,
     })
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=webdriver.ChromeService(executable_path=str(CHROMEDRIVER)), options=options)
     try:
         yield drv
     finally:
