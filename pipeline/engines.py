@@ -22,6 +22,7 @@ BATCH_ARTICLES = 32  # articles per task: big enough for nlp.pipe and one model 
 ENGINES = ("local", "dask")
 PLUGIN_NAME = "claimcheck-model"
 CONNECT_TIMEOUT = "10s"  # to reach the Dask scheduler
+MAX_STRINGS = 2_000_000  # strings in spaCy's vocabulary before a worker reloads the pipeline
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ def process_batch(batch: list, job: Job) -> tuple[list[tuple[int, dict | None, l
         labelled = iter(classify_claims(
             flat, model, abstain_threshold=threshold, rule_weight=job.params["classify"].get("rule_weight", 0.6)
         ))
+        if len(nlp.vocab.strings) > MAX_STRINGS:
+            # spaCy's vocabulary grows with every new word form; on an endless feed, start afresh now
+            # and then (results do not depend on it: word vectors are hashed from the text itself)
+            from pipeline.nlp import load_nlp
+
+            load_nlp.cache_clear()
     results = iter(found)
     out = []
     for seq, item in batch:
@@ -89,9 +96,13 @@ def _model(job: Job):
 
 
 def warm_up(job: Job) -> None:
-    """Load spaCy and the model now (a worker's first task then starts at full speed)."""
-    load_nlp_once()
-    _model(job)
+    """Load spaCy and the model now (a worker's first task then starts at full speed). A failure
+    is left for the first task to raise, so it reaches the user as the usual one-line error."""
+    try:
+        load_nlp_once()
+        _model(job)
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def batches(items: Iterable, size: int = BATCH_ARTICLES) -> Iterator[list]:

@@ -112,3 +112,13 @@ def test_big_jsonl_is_streamed_line_by_line(tmp_path):
     assert str(streamed[30]) == str(whole[30])  # the bad line, reported the same way
     assert isinstance(streamed[31], Article) is False and "line too large" in streamed[31].reason
     assert isinstance(whole[31], Article)
+
+
+def test_reloading_spacy_midway_changes_nothing(corpus, tiny_model, tmp_path, monkeypatch):
+    """On an endless feed a worker reloads spaCy when its vocabulary gets big: same bytes."""
+    import pipeline.engines as engines
+
+    _, inputs, expected = corpus
+    monkeypatch.setattr(engines, "MAX_STRINGS", 0)  # reload after every batch
+    run_here(inputs, tmp_path / "reloaded", tiny_model[1])
+    assert outputs(tmp_path / "reloaded") == expected
