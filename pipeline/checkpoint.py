@@ -151,12 +151,61 @@ class Checkpoint:
                 if line.endswith("\n"):
                     yield json.loads(line)
 
+    def windows(self, size: int) -> tuple[list[tuple[int, int]], list[dict], int]:
+        """Byte ranges of the records holding ``size`` articles each (skipped inputs in between go
+        with the next window), the skipped records (``{"path", "reason"}``, in order), and the
+        number of articles. One pass, nothing but the skips kept in memory."""
+        ranges, skipped, articles, in_window = [], [], 0, 0
+        with open(self.path, "rb") as fh:
+            start = pos = len(fh.readline())
+            for line in fh:
+                if not line.endswith(b"\n"):
+                    break
+                if line.startswith(b'{"article"'):  # sort_keys: an article record starts so
+                    if in_window == size:
+                        ranges.append((start, pos))
+                        start, in_window = pos, 0
+                    in_window += 1
+                    articles += 1
+                else:
+                    rec = json.loads(line)
+                    if rec.get("skipped") is not None:
+                        skipped.append(rec["skipped"])
+                    elif rec.get("article") is not None:  # not expected (keys are sorted), but exact
+                        if in_window == size:
+                            ranges.append((start, pos))
+                            start, in_window = pos, 0
+                        in_window += 1
+                        articles += 1
+                pos += len(line)
+        if in_window:
+            ranges.append((start, pos))
+        return ranges, skipped, articles
+
     def remove(self) -> None:
         self.close()
         try:
             self.path.unlink()
         except OSError:
             pass
+
+
+def read_window(path: str | Path, start: int, end: int) -> tuple[list[dict], list[dict]]:
+    """The articles and their claims in bytes ``start:end`` of a checkpoint (see ``windows``)."""
+    articles, claims = [], []
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        pos = start
+        while pos < end:
+            line = fh.readline()
+            if not line:
+                break
+            pos += len(line)
+            rec = json.loads(line)
+            if rec.get("article") is not None:
+                articles.append(rec["article"])
+                claims.extend(rec["claims"])
+    return articles, claims
 
 
 class ResumePlan:

@@ -203,48 +203,26 @@ def _from_source(path: str, src: str | None) -> bool:
 
 # ---------------------------------------------------------------- phase 2: finish
 
-def _windows(checkpoint, size: int, skipped: list):
-    """(articles, claims) of ``size`` consecutive articles at a time, from the checkpoint;
-    skipped inputs are collected into ``skipped`` (Skipped objects, input order). A window is
-    handed out when the next article is met, so with the last one ``skipped`` is complete."""
-    articles, claims = [], []
-    for rec in checkpoint.records():
-        if rec.get("skipped") is not None:
-            skipped.append(Skipped(rec["skipped"]["path"], rec["skipped"]["reason"]))
-            continue
-        if len(articles) >= size:
-            yield articles, claims
-            articles, claims = [], []
-        articles.append(rec["article"])
-        claims.extend(rec["claims"])
-    if articles:
-        yield articles, claims
-
-
-def _count_articles(checkpoint) -> int:
-    return sum(1 for rec in checkpoint.records() if rec.get("skipped") is None)
-
-
 def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, result: RunResult,
             workers: int = 1) -> None:
     from pipeline.atomic import atomic_open, dumps, write_json
+    from pipeline.checkpoint import read_window
     from pipeline.claimreview import write_claimreview
     from pipeline.compare import compare_run
     from pipeline.outputs import claims_csv, side_path, side_records, summary
     from pipeline.report import write_report
 
     size = window_size(params)
-    large = _count_articles(checkpoint) > size
-    skipped: list[Skipped] = []
+    ranges, skipped_recs, n_articles = checkpoint.windows(size)
+    skipped = [Skipped(s["path"], s["reason"]) for s in skipped_recs]
+    skipped_dicts = [s.to_dict() for s in skipped]
     totals, parts, model_info = None, [], None
     claims_path = out_dir / "claims.jsonl"
     with atomic_open(claims_path) as fh, atomic_open(out_dir / "claims.csv") as csv_fh, \
             atomic_open(side_path(claims_path)) as side_fh:
-        windows = _windows(checkpoint, size, skipped)
-        if not large:  # one window (possibly empty): the usual outputs
-            articles, claims = next(windows, ([], []))
+        if n_articles <= size:  # one window (possibly empty): the usual outputs
+            articles, claims = read_window(checkpoint.path, *ranges[0]) if ranges else ([], [])
             compare_run(articles, claims, params, manifest=manifest)  # stories, evidence, number checks
-            skipped_dicts = [s.to_dict() for s in skipped]
             for claim in claims:
                 fh.write(dumps(claim) + "\n")
             csv_fh.write(claims_csv(claims))
@@ -254,9 +232,9 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
             result.index = write_report(claims, articles, skipped_dicts, out_dir, params=params)
             write_claimreview(out_dir / "claimreview.jsonld", claims, articles)
             result.articles, result.claims = len(articles), len(claims)
-        else:  # window by window, ``workers`` windows at a time; written in order
-            jobs = ((number, articles, claims, params, manifest, card, out_dir)
-                    for number, (articles, claims) in enumerate(windows, 1))
+        else:  # window by window, ``workers`` windows at a time (each reads its own records); in order
+            jobs = ((number, str(checkpoint.path), start, end, params, manifest, card, out_dir)
+                    for number, (start, end) in enumerate(ranges, 1))
             for part in _map_windows(jobs, workers):
                 fh.write(part["claims"])
                 csv_fh.write(part["csv"] if part["number"] == 1 else part["csv"].split("\n", 1)[1])
@@ -266,7 +244,6 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
                 totals = _merge(totals, part["totals"])
                 result.articles += part["part"]["articles"]
                 result.claims += part["part"]["claims"]
-            skipped_dicts = [s.to_dict() for s in skipped]
             for rec in side_records([], skipped_dicts):
                 side_fh.write(dumps(rec) + "\n")
             totals["skipped"] = summary([], [], skipped_dicts, card)["skipped"]
@@ -278,16 +255,19 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
     result.skipped = skipped
 
 
-def finish_window(number: int, articles: list[dict], claims: list[dict], params: dict, manifest, card: dict,
+def finish_window(number: int, checkpoint_path: str, start: int, end: int, params: dict, manifest, card: dict,
                   out_dir: Path) -> dict:
-    """Compare one window of a large run and write its part of the report (``parts/NNNN/``);
-    returns its lines of claims.jsonl, claims.csv and the side file, and its counts."""
+    """Compare one window of a large run (bytes ``start:end`` of the checkpoint) and write its part
+    of the report (``parts/NNNN/``); returns its lines of claims.jsonl, claims.csv and the side
+    file, and its counts."""
     from pipeline.atomic import dumps
+    from pipeline.checkpoint import read_window
     from pipeline.claimreview import write_claimreview
     from pipeline.compare import compare_run
     from pipeline.outputs import claims_csv, side_records, summary
     from pipeline.report import write_report
 
+    articles, claims = read_window(checkpoint_path, start, end)
     compare_run(articles, claims, params, manifest=manifest)
     part = Path(out_dir) / "parts" / f"{number:04d}"
     write_report(claims, articles, [], part, params=params)
@@ -303,8 +283,8 @@ def finish_window(number: int, articles: list[dict], claims: list[dict], params:
 
 
 def _map_windows(jobs, workers: int):
-    """``finish_window`` over ``jobs``, in order: here, or in ``workers`` processes (at most
-    ``workers + 1`` windows in memory)."""
+    """``finish_window`` over ``jobs``, in order: here, or in ``workers`` processes (each window is
+    read by the process that finishes it, so this one holds only finished windows' text)."""
     if workers <= 1:
         for job in jobs:
             yield finish_window(*job)
@@ -318,7 +298,7 @@ def _map_windows(jobs, workers: int):
         pending: collections.deque = collections.deque()
         for job in jobs:
             pending.append(pool.submit(finish_window, *job))
-            while len(pending) > workers:
+            while len(pending) >= workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
