@@ -32,8 +32,13 @@ def _final_mode(path: Path) -> int:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None):
-    """Open a temp file beside ``path``; rename it over ``path`` only if the block succeeds."""
+def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None,
+                durable: bool = True):
+    """Open a temp file beside ``path``; rename it over ``path`` only if the block succeeds.
+
+    ``durable``: also flush the file to disk before the rename, so it survives a power cut, not
+    only a crash of this process. Pages that are rebuilt from the data files (the report's
+    hundreds of article pages) skip it: one fsync each was a third of the report's writing time."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +53,8 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
                 fh.flush()
                 # mkstemp makes the file private (0600); a report is meant to be read like any other file.
                 os.fchmod(fh.fileno(), _final_mode(path))
-                os.fsync(fh.fileno())
+                if durable:
+                    os.fsync(fh.fileno())
             except OSError as exc:
                 raise OutputError(path, exc) from exc
         try:
@@ -61,9 +67,9 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         raise
 
 
-def write_text(path: str | Path, text: str) -> None:
-    """Write a whole text file atomically."""
-    with atomic_open(path) as fh:
+def write_text(path: str | Path, text: str, durable: bool = True) -> None:
+    """Write a whole text file atomically (``durable``: see ``atomic_open``)."""
+    with atomic_open(path, durable=durable) as fh:
         fh.write(text)
 
 

@@ -36,11 +36,13 @@ def judge(frame, model, rule_weight: float = 0.6):
     import numpy as np
 
     from pipeline.codebook_rules import apply_rule, codebook_rule
+    from pipeline.features import shared_analysis
 
-    raw = model.label.predict_proba(frame)
+    with shared_analysis():
+        raw = model.label.predict_proba(frame)
+        strength_p = model.strength.predict_proba(frame)
     names = [str(c) for c in model.label.classes_]
     label_p = np.column_stack([raw[:, names.index(n)] if n in names else np.zeros(len(frame)) for n in LABELS])
-    strength_p = model.strength.predict_proba(frame)
     strength_classes = [int(c) for c in model.strength.classes_]
     strengths = [strength_classes[i] for i in strength_p.argmax(axis=1)]
     rules = []

@@ -351,8 +351,13 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
     for story in by_story.values():
         sc = sorted(story["claims"], key=lambda c: (position.get(c.get("article_id"), len(position)),
                                                     _claim_order(c), str(c.get("claim_id") or "")))
-        sim = similarity(sc) if sc else None
-        groups = align_groups(sc, threshold=threshold, sim=sim)
+        if len({c.get("article_id") for c in sc}) == 1 and sc[0].get("article_id") is not None:
+            # one article: a row holds one claim per article, and no claim has another to be judged
+            # against, so the similarity matrix would go unused
+            sim, groups = None, [[i] for i in range(len(sc))]
+        else:
+            sim = similarity(sc) if sc else None
+            groups = align_groups(sc, threshold=threshold, sim=sim)
         story["reference"] = judge_story(sc, groups, sim, story["articles"], threshold) if sc else None
         story["claims"] = sc
         story["groups"] = [[sc[i] for i in g] for g in groups]

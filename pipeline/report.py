@@ -581,10 +581,12 @@ def _env():
 
 
 def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], out_dir: Path, *,
-                 params: dict | None = None, manifest: dict[str, str] | None = None) -> Path:
+                 params: dict | None = None, manifest: dict[str, str] | None = None,
+                 stories: list[dict] | None = None) -> Path:
     """Write ``out_dir/index.html``, ``out_dir/stories/<story>.html`` and ``out_dir/articles/<article_id>.html``;
     return the index path. Stories, finding rows, evidence and number checks come from
-    :func:`pipeline.compare.compare_run` (which also annotates ``claims`` in place)."""
+    :func:`pipeline.compare.compare_run` (which also annotates ``claims`` in place); pass its
+    ``stories`` when it has already run on these articles and claims, so it does not run twice."""
     from markupsafe import Markup
 
     from pipeline import __version__
@@ -593,7 +595,9 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
     out_dir = Path(out_dir)
     threshold = align_threshold(params)
     arts = _all_articles(articles, claims)
-    stories = [s for s in compare_run(arts, claims, params, manifest=manifest) if s["claims"] or s["articles"]]
+    if stories is None:
+        stories = compare_run(arts, claims, params, manifest=manifest)
+    stories = [s for s in stories if s["claims"] or s["articles"]]
     pages = _page_names([str(a.get("article_id")) for a in arts])
     page_of = {a.get("article_id"): pages[str(a.get("article_id"))] for a in arts}
     story_pages = _page_names([s["story"] for s in stories])
@@ -658,7 +662,7 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
             page = {**common, "root": "../", "csp": csp(with_script), "title": view["name"] or "Story",
                     "story": view, "script": Markup(script_text) if with_script else "",
                     "review_data": Markup(_review_data(story["claims"], report_id))}
-            write_text(out_dir / "stories" / view["page"], story_tpl.render(page))
+            write_text(out_dir / "stories" / view["page"], story_tpl.render(page), durable=False)
         page_tpl = env.get_template("article.html")
         story_page_of = {v["key"]: v["page"] for v in story_views}
         for a in arts:
@@ -685,7 +689,7 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
                 "blocks": blocks,
                 "claims": unplaced,
             }
-            write_text(out_dir / "articles" / page_of[aid], page_tpl.render(page))
+            write_text(out_dir / "articles" / page_of[aid], page_tpl.render(page), durable=False)
     except OSError as exc:
         raise ClaimcheckError(f"{out_dir}: cannot write the report ({exc.strerror or exc})") from exc
     return index_path

@@ -222,14 +222,14 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
             atomic_open(side_path(claims_path)) as side_fh:
         if n_articles <= size:  # one window (possibly empty): the usual outputs
             articles, claims = read_window(checkpoint.path, *ranges[0]) if ranges else ([], [])
-            compare_run(articles, claims, params, manifest=manifest)  # stories, evidence, number checks
+            stories = compare_run(articles, claims, params, manifest=manifest)  # stories, evidence, number checks
             for claim in claims:
                 fh.write(dumps(claim) + "\n")
             csv_fh.write(claims_csv(claims))
             for rec in side_records(articles, skipped_dicts):
                 side_fh.write(dumps(rec) + "\n")
             totals = summary(claims, articles, skipped_dicts, card)
-            result.index = write_report(claims, articles, skipped_dicts, out_dir, params=params)
+            result.index = write_report(claims, articles, skipped_dicts, out_dir, params=params, stories=stories)
             write_claimreview(out_dir / "claimreview.jsonld", claims, articles)
             result.articles, result.claims = len(articles), len(claims)
         else:  # window by window, ``workers`` windows at a time (each reads its own records); in order
@@ -268,9 +268,9 @@ def finish_window(number: int, checkpoint_path: str, start: int, end: int, param
     from pipeline.report import write_report
 
     articles, claims = read_window(checkpoint_path, start, end)
-    compare_run(articles, claims, params, manifest=manifest)
+    stories = compare_run(articles, claims, params, manifest=manifest)
     part = Path(out_dir) / "parts" / f"{number:04d}"
-    write_report(claims, articles, [], part, params=params)
+    write_report(claims, articles, [], part, params=params, stories=stories)
     write_claimreview(part / "claimreview.jsonld", claims, articles)
     return {
         "number": number,

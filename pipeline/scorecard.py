@@ -201,9 +201,11 @@ def _design_and_limit_spans(text: str, limit: int = MAX_SPANS) -> list[dict]:
     from pipeline.design import article_design_mentions
 
     limits = _spans(_LIMITS, text, 1)
-    sample = _spans(_SAMPLE, text, 1)
+    sample = _spans(_SAMPLE, text, 1) if limits else []
+    if not (limits and sample):  # the design search costs most: only when it can matter
+        return []
     designs = [m for m in article_design_mentions(text) if m[4]]  # explicit mentions only
-    if not (limits and sample and designs):
+    if not designs:
         return []
     s, e, _, evidence, _ = designs[0]
     return [{"start_char": s, "end_char": e, "text": evidence}] + sample + limits
