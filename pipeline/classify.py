@@ -84,6 +84,25 @@ def classify_claims(
     return out
 
 
+def rejudge_story_designs(claims: list[dict], model, *, abstain_threshold: float = 0.5,
+                          rule_weight: float = 0.6) -> int:
+    """Claims of unknown design take their story's most frequent design
+    (``design.pool_story_designs``) and are labelled again with it, in place (``design_basis`` =
+    "story"); returns how many changed. Needs ``story`` set (``pipeline.stories``)."""
+    from pipeline.design import pool_story_designs
+
+    pooled = pool_story_designs(claims)
+    changed = [i for i, (c, p) in enumerate(zip(claims, pooled)) if p.get("design") != c.get("design")]
+    if not changed:
+        return 0
+    relabelled = classify_claims([pooled[i] for i in changed], model, abstain_threshold=abstain_threshold,
+                                 rule_weight=rule_weight)
+    for i, new in zip(changed, relabelled):
+        claims[i].pop("rule", None)  # the rule, if any, is the one that fires with the new design
+        claims[i].update(new, design_basis="story")
+    return len(changed)
+
+
 def read_claims(path) -> list[dict]:
     """Claims from extract's JSONL, or bare claims in CSV / JSONL with a ``text`` column
     (optional id, context, design, reference). Raises InputError naming every bad line."""

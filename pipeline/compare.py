@@ -315,8 +315,26 @@ def _claim_order(claim: dict):
     return (si if isinstance(si, int) else 1 << 30, sc if isinstance(sc, int) else 1 << 30)
 
 
+def story_designs(params: dict | None) -> bool:
+    """Whether claims of unknown design take their story's design (``compare.story_designs``)."""
+    from pipeline.settings import DEFAULTS
+
+    section = (params or {}).get("compare") or {}
+    return bool(section.get("story_designs", DEFAULTS["compare"].get("story_designs", False)))
+
+
+def _rejudge(claims: list[dict], model_path, params: dict | None) -> int:
+    from pipeline.classify import rejudge_story_designs
+    from pipeline.model import load_model
+    from pipeline.settings import DEFAULTS
+
+    section = {**DEFAULTS["classify"], **((params or {}).get("classify") or {})}
+    return rejudge_story_designs(claims, load_model(model_path), abstain_threshold=section["abstain_threshold"],
+                                 rule_weight=section["rule_weight"])
+
+
 def compare_run(articles: list[dict], claims: list[dict], params: dict | None = None, *,
-                manifest: dict[str, str] | None = None) -> list[dict]:
+                manifest: dict[str, str] | None = None, model_path=None) -> list[dict]:
     """Stories, finding rows, evidence and number checks for a whole run.
 
     Annotates in place: each article's and claim's ``story``; each claim's ``finding``
@@ -326,6 +344,9 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
     ``[{"story", "name", "articles", "claims", "groups", "reference", "differs"}]`` where ``groups``
     are the finding rows (lists of claims) and ``differs`` maps a row index to
     :func:`pipeline.quantities.differing_numbers` for that row.
+
+    With ``compare.story_designs`` on and a ``model_path``, claims of unknown design first take
+    their story's design and are labelled again (``pipeline.classify.rejudge_story_designs``).
     """
     from pipeline.evidence import judge_story
     from pipeline.quantities import annotate, differing_numbers
@@ -337,6 +358,8 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
     known = {a.get("article_id") for a in articles}
     story_of = assign_stories(articles, manifest=manifest, threshold=story_threshold(params))
     apply_stories(articles, claims, story_of)
+    if model_path is not None and story_designs(params):
+        _rejudge(claims, model_path, params)
     annotate(claims)
     position = {a.get("article_id"): i for i, a in enumerate(articles)}
     by_story: dict[str, dict] = {}

@@ -116,7 +116,7 @@ def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, 
         if progress is not None:
             progress.close("comparing stories and writing the outputs")
         _finish(checkpoint, out_dir, params, card, manifest, result,
-                workers=engine.workers if isinstance(engine, LocalEngine) else 1)
+                workers=engine.workers if isinstance(engine, LocalEngine) else 1, model_path=model_path)
     finally:
         checkpoint.close()
         if progress is not None:
@@ -204,7 +204,7 @@ def _from_source(path: str, src: str | None) -> bool:
 # ---------------------------------------------------------------- phase 2: finish
 
 def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, result: RunResult,
-            workers: int = 1) -> None:
+            workers: int = 1, model_path=None) -> None:
     from pipeline.atomic import atomic_open, dumps, write_json
     from pipeline.checkpoint import read_window
     from pipeline.claimreview import write_claimreview
@@ -222,7 +222,8 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
             atomic_open(side_path(claims_path)) as side_fh:
         if n_articles <= size:  # one window (possibly empty): the usual outputs
             articles, claims = read_window(checkpoint.path, *ranges[0]) if ranges else ([], [])
-            stories = compare_run(articles, claims, params, manifest=manifest)  # stories, evidence, number checks
+            # stories, story designs, evidence, number checks
+            stories = compare_run(articles, claims, params, manifest=manifest, model_path=model_path)
             for claim in claims:
                 fh.write(dumps(claim) + "\n")
             csv_fh.write(claims_csv(claims))
@@ -233,7 +234,7 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
             write_claimreview(out_dir / "claimreview.jsonld", claims, articles)
             result.articles, result.claims = len(articles), len(claims)
         else:  # window by window, ``workers`` windows at a time (each reads its own records); in order
-            jobs = ((number, str(checkpoint.path), start, end, params, manifest, card, out_dir)
+            jobs = ((number, str(checkpoint.path), start, end, params, manifest, card, out_dir, model_path)
                     for number, (start, end) in enumerate(ranges, 1))
             for part in _map_windows(jobs, workers):
                 fh.write(part["claims"])
@@ -256,7 +257,7 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
 
 
 def finish_window(number: int, checkpoint_path: str, start: int, end: int, params: dict, manifest, card: dict,
-                  out_dir: Path) -> dict:
+                  out_dir: Path, model_path=None) -> dict:
     """Compare one window of a large run (bytes ``start:end`` of the checkpoint) and write its part
     of the report (``parts/NNNN/``); returns its lines of claims.jsonl, claims.csv and the side
     file, and its counts."""
@@ -268,7 +269,7 @@ def finish_window(number: int, checkpoint_path: str, start: int, end: int, param
     from pipeline.report import write_report
 
     articles, claims = read_window(checkpoint_path, start, end)
-    stories = compare_run(articles, claims, params, manifest=manifest)
+    stories = compare_run(articles, claims, params, manifest=manifest, model_path=model_path)
     part = Path(out_dir) / "parts" / f"{number:04d}"
     write_report(claims, articles, [], part, params=params, stories=stories)
     write_claimreview(part / "claimreview.jsonld", claims, articles)

@@ -30,7 +30,7 @@ DEFAULTS: dict = {
     },
     "evaluate": {"metrics": "metrics/metrics.json", "plots_dir": "metrics"},
     "classify": {"abstain_threshold": 0.5, "rule_weight": 0.6},
-    "compare": {"align_threshold": 0.35, "story_threshold": 0.1},
+    "compare": {"align_threshold": 0.35, "story_threshold": 0.1, "story_designs": False},
 }
 
 

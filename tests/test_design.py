@@ -97,6 +97,8 @@ def test_explicit_mention_beats_closer_weak_hint():
     ("Insulin resistance occurs when cells fail to respond to insulin.", "unknown"),
     # "peer-reviewed" is not a review
     ("The findings were published in a peer-reviewed journal.", "unknown"),
+    # an experimental treatment is no design
+    ("An experimental drug shrank the tumours of most patients.", "unknown"),
 ])
 def test_news_wording(text, design):
     assert detect_design(text)[0] == design
@@ -143,3 +145,54 @@ def test_pool_story_designs():
 ])
 def test_lab_wording(text, design):
     assert detect_design(text)[0] == design
+
+
+class _Stub:
+    """A model stand-in: overstated for an observational claim, supported otherwise; strength 3."""
+
+    class _Label:
+        classes_ = ["hedged", "overstated", "supported"]
+
+        def predict_proba(self, frame):
+            import numpy as np
+
+            return np.array([[0.0, 0.9, 0.1] if d == "observational" else [0.0, 0.1, 0.9] for d in frame["design"]])
+
+    class _Strength:
+        classes_ = [0, 1, 2, 3]
+
+        def predict_proba(self, frame):
+            import numpy as np
+
+            return np.tile([0.0, 0.0, 0.0, 1.0], (len(frame), 1))
+
+    label, strength = _Label(), _Strength()
+
+
+def test_rejudge_story_designs_relabels_claims_of_unknown_design():
+    from pipeline.classify import classify_claims, rejudge_story_designs
+
+    claims = classify_claims([
+        {"story": "s1", "text": "Walkers had fewer colds in the cohort.", "design": "observational",
+         "design_evidence": "cohort"},
+        {"story": "s1", "text": "Walking prevents colds.", "design": "unknown", "design_evidence": ""},
+        {"story": "s2", "text": "Tea prevents colds.", "design": "unknown", "design_evidence": ""},
+    ], _Stub())
+    assert [c["label"] for c in claims] == ["overstated", "supported", "supported"]
+    assert rejudge_story_designs(claims, _Stub()) == 1
+    assert (claims[1]["design"], claims[1]["design_evidence"], claims[1]["label"], claims[1]["design_basis"]) == \
+        ("observational", "cohort", "overstated", "story")
+    assert claims[2]["design"] == "unknown" and "design_basis" not in claims[2]  # no design in its story
+
+
+def test_story_designs_switch_in_compare_run(tmp_path, monkeypatch):
+    import pipeline.compare as compare
+
+    calls = []
+    monkeypatch.setattr(compare, "_rejudge", lambda claims, path, params: calls.append(path) or 0)
+    articles = [{"article_id": "a", "story": "s", "text": "x"}]
+    compare.compare_run(articles, [], {"compare": {"story_designs": False}}, model_path="m.skops")
+    compare.compare_run(articles, [], {"compare": {"story_designs": True}})  # no model: nothing to do
+    assert calls == []
+    compare.compare_run(articles, [], {"compare": {"story_designs": True}}, model_path="m.skops")
+    assert calls == ["m.skops"]
