@@ -257,13 +257,17 @@ def classify(ctx, claims_path, out_path, model_path):
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--stories", "stories_file", type=click.Path(exists=True, dir_okay=False),
               help="Stories manifest: CSV (article,story) or JSON {article: story}.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False),
+              help="Model file (.skops) that labels claims again with their story's design.")
 @click.pass_context
 @handle_errors
-def report(ctx, pred_path, out_dir, stories_file):
+def report(ctx, pred_path, out_dir, stories_file, model_path):
     """Write the HTML report for labelled claims in PRED (uses PRED's .articles.jsonl side file if present).
 
     \b
     Also writes DIR/claimreview.jsonld (one schema.org ClaimReview per claim).
+    With compare.story_designs on (params.yaml), claims whose article names no design are
+    labelled again with their story's design, as `claimcheck run` does.
     Example:
       claimcheck report claims/examples.pred.jsonl --out reports/example
     """
@@ -275,12 +279,15 @@ def report(ctx, pred_path, out_dir, stories_file):
     from pipeline.report import read_side_file, write_report
     from pipeline.stories import read_manifest
 
+    from pipeline.settings import model_path as resolve_model
+
     params = _params(ctx)
     claims = read_claims(pred_path)
     side = side_path(pred_path)
     articles, skipped = read_side_file(side) if side.is_file() else ([], [])
     manifest = read_manifest(stories_file) if stories_file else None
-    index = write_report(claims, articles, skipped, Path(out_dir), params=params, manifest=manifest)
+    index = write_report(claims, articles, skipped, Path(out_dir), params=params, manifest=manifest,
+                         model_path=resolve_model(model_path, params))
     write_claimreview(Path(out_dir) / "claimreview.jsonld", claims, articles)
     click.echo(str(index))
 

@@ -582,11 +582,12 @@ def _env():
 
 def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], out_dir: Path, *,
                  params: dict | None = None, manifest: dict[str, str] | None = None,
-                 stories: list[dict] | None = None) -> Path:
+                 stories: list[dict] | None = None, model_path=None) -> Path:
     """Write ``out_dir/index.html``, ``out_dir/stories/<story>.html`` and ``out_dir/articles/<article_id>.html``;
     return the index path. Stories, finding rows, evidence and number checks come from
     :func:`pipeline.compare.compare_run` (which also annotates ``claims`` in place); pass its
-    ``stories`` when it has already run on these articles and claims, so it does not run twice."""
+    ``stories`` when it has already run on these articles and claims, so it does not run twice
+    (else ``model_path`` is handed to it, for story designs)."""
     from markupsafe import Markup
 
     from pipeline import __version__
@@ -596,7 +597,7 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
     threshold = align_threshold(params)
     arts = _all_articles(articles, claims)
     if stories is None:
-        stories = compare_run(arts, claims, params, manifest=manifest)
+        stories = compare_run(arts, claims, params, manifest=manifest, model_path=model_path)
     stories = [s for s in stories if s["claims"] or s["articles"]]
     pages = _page_names([str(a.get("article_id")) for a in arts])
     page_of = {a.get("article_id"): pages[str(a.get("article_id"))] for a in arts}

@@ -145,3 +145,44 @@ def test_missing_model_is_a_clean_error(tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("Error: ") and "claimcheck train" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+STORY = [
+    {"id": "release", "kind": "press_release", "story": "walking", "title": "Brisk walking trial",
+     "text": "A randomised controlled trial of 400 adults at Riverton University tested daily brisk walking.\n\n"
+             "In the trial, daily brisk walking lowered blood pressure by 6 mmHg compared with rest."},
+    {"id": "news", "kind": "news", "story": "walking", "title": "Walk your way to lower blood pressure",
+     "text": "Daily brisk walking lowers blood pressure, according to new research from Riverton.\n\n"
+             "The effect appeared within eight weeks."},
+]
+
+
+def _verdicts(claimreview: Path) -> dict:
+    doc = json.loads(claimreview.read_text())
+    items = doc["@graph"] if isinstance(doc, dict) and "@graph" in doc else doc
+    return {item["claimReviewed"]: item["reviewRating"]["alternateName"] for item in items}
+
+
+def test_story_designs_in_run_and_in_report(tmp_path):
+    """A news claim whose article names no design takes the trial its press release names, in
+    `run` and in the staged `report` alike; switched off, the codebook's rule 4 calls it overstated."""
+    src = tmp_path / "story.jsonl"
+    src.write_text("".join(json.dumps(a) + "\n" for a in STORY))
+    run_dir = tmp_path / "run"
+    assert cli("run", src, "--out", run_dir, "--model", MODEL).returncode == 0
+    news = [c for c in map(json.loads, (run_dir / "claims.jsonl").read_text().splitlines()) if c["article_id"] == "news"]
+    first = news[0]
+    assert (first["design"], first["design_basis"], first["label"]) == ("experimental", "story", "supported")
+    claims, pred, report = tmp_path / "c.jsonl", tmp_path / "p.jsonl", tmp_path / "r"
+    assert cli("extract", src, "--out", claims).returncode == 0
+    assert cli("classify", claims, "--out", pred, "--model", MODEL).returncode == 0
+    assert json.loads(pred.read_text().splitlines()[2])["label"] == "overstated"  # before the stories are known
+    assert cli("report", pred, "--out", report, "--model", MODEL).returncode == 0
+    assert _verdicts(report / "claimreview.jsonld") == _verdicts(run_dir / "claimreview.jsonld")
+    assert _verdicts(report / "claimreview.jsonld")[first["text"]] == "supported"
+    params = tmp_path / "params.yaml"
+    params.write_text("compare:\n  story_designs: false\n")
+    off = tmp_path / "off"
+    assert cli("--params", params, "run", src, "--out", off, "--model", MODEL).returncode == 0
+    alone = [c for c in map(json.loads, (off / "claims.jsonl").read_text().splitlines()) if c["article_id"] == "news"]
+    assert (alone[0]["design"], alone[0]["label"]) == ("unknown", "overstated") and "design_basis" not in alone[0]
