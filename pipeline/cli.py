@@ -159,7 +159,8 @@ def run(ctx, inputs, out_dir, model_path, data_dir, stories_file, references, wo
     if run_quiet:
         ctx.find_root().obj["quiet"] = True
     params = _params(ctx, data_dir)
-    runner = make_engine(engine, workers=workers, scheduler=scheduler)
+    runner = make_engine(engine, workers=workers, scheduler=scheduler,
+                         overlap=bool((params.get("run") or {}).get("overlap", True)))
     progress = None
     if not (ctx.find_root().obj or {}).get("quiet"):
         from pipeline.progress import Progress, count_inputs

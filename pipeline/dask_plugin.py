@@ -33,8 +33,9 @@ class ModelPlugin(WorkerPlugin):
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != self.sha256:
             with atomic_open(path, "wb") as fh:
                 fh.write(self.data)
-        with engines.LOCK:
+        with engines.MODEL_LOCK:
             engines.MODELS[self.sha256] = load_model(path)
+        with engines.NLP_LOCK:
             engines.load_nlp_once()
 
     def teardown(self, worker=None):

@@ -37,7 +37,8 @@ class Job:
 
 # ---------------------------------------------------------------- the work itself
 
-LOCK = threading.Lock()  # one batch at a time per process: spaCy and the model are shared
+NLP_LOCK = threading.Lock()  # one extraction at a time per process: spaCy is shared
+MODEL_LOCK = threading.Lock()  # one classification at a time per process: so is the model
 MODELS: dict[str, object] = {}  # sha256 -> ClaimModel, filled by the Dask worker plugin
 
 
@@ -45,30 +46,45 @@ def process_batch(batch: list, job: Job) -> tuple[list[tuple[int, dict | None, l
     """Extract and classify ``batch`` (a list of ``(seq, Article or Skipped)``) in this process.
 
     Returns ``(seq, article dict, labelled claims)`` per entry, in the batch's order
-    (``(seq, None, None)`` for a Skipped), and the model's card. All claims of the batch go through
-    the model in one call (the model's output for a claim does not depend on the other claims)."""
-    from pipeline.classify import classify_claims
+    (``(seq, None, None)`` for a Skipped), and the model's card."""
+    return classify_batch(batch, extract_batch(batch, job), job)
+
+
+def extract_batch(batch: list, job: Job) -> list:
+    """The articles of ``batch`` with their claims (unlabelled): ``[(Article, claims)]``."""
     from pipeline.records import Article
 
     articles = [item for _, item in batch if isinstance(item, Article)]
-    with LOCK:
-        nlp, model = load_nlp_once(), _model(job)
+    with NLP_LOCK:
+        nlp = load_nlp_once()
         if job.first_pass:
             from pipeline.firstpass import iter_extracted_selective as extract
         else:
             from pipeline.extract import iter_extracted as extract
         found = list(extract(articles, nlp=nlp, params=job.params))
-        flat = [claim for _, claims in found for claim in claims]
-        threshold = job.params["classify"]["abstain_threshold"]
-        labelled = iter(classify_claims(
-            flat, model, abstain_threshold=threshold, rule_weight=job.params["classify"].get("rule_weight", 0.6)
-        ))
         if len(nlp.vocab.strings) > MAX_STRINGS:
             # spaCy's vocabulary grows with every new word form; on an endless feed, start afresh now
             # and then (results do not depend on it: word vectors are hashed from the text itself)
             from pipeline.nlp import load_nlp
 
             load_nlp.cache_clear()
+    return found
+
+
+def classify_batch(batch: list, found: list, job: Job) -> tuple[list, dict]:
+    """Label the claims ``extract_batch`` found in ``batch``; the result of ``process_batch``. All
+    claims of the batch go through the model in one call (a claim's output does not depend on the
+    other claims)."""
+    from pipeline.classify import classify_claims
+    from pipeline.records import Article
+
+    flat = [claim for _, claims in found for claim in claims]
+    with MODEL_LOCK:
+        model = _model(job)
+        labelled = iter(classify_claims(
+            flat, model, abstain_threshold=job.params["classify"]["abstain_threshold"],
+            rule_weight=job.params["classify"].get("rule_weight", 0.6),
+        ))
     results = iter(found)
     out = []
     for seq, item in batch:
@@ -124,8 +140,9 @@ class LocalEngine:
     spaCy and the model once). Results come back in input order; at most ``2 * workers`` batches
     are in flight, so memory stays flat however many articles there are."""
 
-    def __init__(self, workers: int = 1):
+    def __init__(self, workers: int = 1, overlap: bool = True):
         self.workers = max(1, int(workers))
+        self.overlap = overlap
 
     def describe(self) -> str:
         return "1 process" if self.workers == 1 else f"{self.workers} processes"
@@ -133,8 +150,11 @@ class LocalEngine:
     def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[tuple]:
         """``process_batch``'s result for each batch, in order."""
         if self.workers == 1:
-            for batch in batch_iter:
-                yield process_batch(batch, job)
+            if self.overlap:
+                yield from overlapped(batch_iter, job)
+            else:
+                for batch in batch_iter:
+                    yield process_batch(batch, job)
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -198,6 +218,53 @@ class DaskEngine:
                 client.close()
 
 
+_END = object()
+
+
+def overlapped(batch_iter: Iterable[list], job: Job, depth: int = 2) -> Iterator[tuple]:
+    """``process_batch``'s result for each batch, in order, in this process: a helper thread reads
+    and extracts the next batches while this one classifies. spaCy's network and parser loops run
+    without Python's global lock, so one process keeps two cores busy, with one copy of spaCy and
+    the model in memory. The results are those of ``process_batch``, batch by batch."""
+    import queue
+
+    handoff: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for batch in batch_iter:
+                if not put((batch, extract_batch(batch, job))):
+                    return
+            put(_END)
+        except BaseException as exc:  # noqa: BLE001 -- handed over and raised in the caller's thread
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="claimcheck-extract", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            batch, found = item
+            yield classify_batch(batch, found, job)
+    finally:
+        stop.set()
+        thread.join(timeout=60)  # it stops after the batch in hand
+
+
 def _ordered(submit, batch_iter: Iterable[list], in_flight: int) -> Iterator:
     """Submit batches, keeping ``in_flight`` running, and yield their results in submission order."""
     pending: collections.deque = collections.deque()
@@ -209,14 +276,14 @@ def _ordered(submit, batch_iter: Iterable[list], in_flight: int) -> Iterator:
         yield pending.popleft().result()
 
 
-def make_engine(engine: str = "local", *, workers: int = 1, scheduler=None):
-    """The engine for ``--engine`` / ``--workers`` / ``--scheduler``."""
+def make_engine(engine: str = "local", *, workers: int = 1, scheduler=None, overlap: bool = True):
+    """The engine for ``--engine`` / ``--workers`` / ``--scheduler`` (``overlap``: see ``overlapped``)."""
     from pipeline.errors import ClaimcheckError
 
     if engine == "local":
         if scheduler:
             raise ClaimcheckError("--scheduler needs --engine dask")
-        return LocalEngine(workers)
+        return LocalEngine(workers, overlap=overlap)
     if engine == "dask":
         if not scheduler:
             raise ClaimcheckError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")

@@ -33,6 +33,53 @@ def test_two_processes_give_the_same_bytes(corpus, tiny_model, tmp_path):
     assert outputs(tmp_path / "two") == expected
 
 
+def test_one_process_without_overlap_gives_the_same_bytes(corpus, tiny_model, tmp_path):
+    from pipeline.engines import LocalEngine
+
+    _, inputs, expected = corpus
+    run_here(inputs, tmp_path / "plain", tiny_model[1], engine=LocalEngine(1, overlap=False))
+    assert outputs(tmp_path / "plain") == expected
+
+
+def test_overlapped_keeps_order_and_hands_over_errors(monkeypatch):
+    import threading
+
+    from pipeline import engines
+
+    threads = set()
+
+    def extract(batch, job):
+        threads.add(threading.current_thread().name)
+        if batch == ["bad"]:
+            raise ValueError("broken batch")
+        return [x * 10 for x in batch]
+
+    monkeypatch.setattr(engines, "extract_batch", extract)
+    monkeypatch.setattr(engines, "classify_batch", lambda batch, found, job: (batch, found))
+    batches = [[1, 2], [3], [4, 5, 6], [7]]
+    assert list(engines.overlapped(iter(batches), None)) == [(b, [x * 10 for x in b]) for b in batches]
+    assert threads == {"claimcheck-extract"}  # extraction ran beside the caller's thread
+    results = engines.overlapped(iter([[1], ["bad"], [2]]), None)
+    assert next(results) == ([1], [10])
+    with pytest.raises(ValueError, match="broken batch"):
+        next(results)
+
+
+def test_overlapped_stops_its_thread_when_the_caller_stops(monkeypatch):
+    import itertools
+    import threading
+
+    from pipeline import engines
+
+    monkeypatch.setattr(engines, "extract_batch", lambda batch, job: batch)
+    monkeypatch.setattr(engines, "classify_batch", lambda batch, found, job: found)
+    endless = ([n] for n in itertools.count())
+    results = engines.overlapped(endless, None)
+    assert [next(results) for _ in range(3)] == [[0], [1], [2]]
+    results.close()
+    assert not any(t.name == "claimcheck-extract" and t.is_alive() for t in threading.enumerate())
+
+
 def test_dask_cluster_gives_the_same_bytes(corpus, tiny_model, tmp_path):
     pytest.importorskip("distributed")
     from distributed import LocalCluster
