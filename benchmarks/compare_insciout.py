@@ -30,6 +30,7 @@ Diagnostics: the confusion matrix, the same F1 when the model is given the coded
 inferred one, how often the inferred design agrees with the coded one, and why statements were missed.
 
 Run:  .venv/bin/python benchmarks/compare_insciout.py [--model PATH] [--data-dir DIR] [--found-at 0.8]
+      [--show-misses N] [--errors FILE]  (FILE: a TSV of the misjudged found statements, to study errors)
 """
 
 from __future__ import annotations
@@ -173,6 +174,27 @@ def auto_story_designs(data_dir: Path, claims, article_only, labelled, model, pa
     return f1, n
 
 
+ERROR_COLUMNS = ("study", "statement", "claim", "gold", "predicted", "strength", "gold_strength", "design",
+                 "coded_design", "rule", "context")
+
+
+def _cell(value) -> str:
+    """One TSV cell: tabs and line breaks as spaces."""
+    return " ".join(str(value if value is not None else "").split())
+
+
+def write_errors(path: str, labelled) -> None:
+    """A TSV of the found statements whose claim got another label than the codebook's."""
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\t".join(ERROR_COLUMNS) + "\n")
+        for s, c in labelled:
+            if s["label"] == c["label"]:
+                continue
+            row = (s["study"], s["text"], c["text"], s["label"], c["label"], c.get("strength"), s["strength"],
+                   c.get("design"), s["coded_design"], c.get("rule", ""), c.get("context", ""))
+            fh.write("\t".join(_cell(v) for v in row) + "\n")
+
+
 def main(argv=None) -> int:
     from pipeline.classify import classify_claims, rejudge_story_designs
     from pipeline.compare import story_designs
@@ -186,6 +208,7 @@ def main(argv=None) -> int:
     parser.add_argument("--data-dir", help="Folder of the shared datasets.")
     parser.add_argument("--found-at", type=float, default=0.8, help="Containment for a statement to count as found.")
     parser.add_argument("--show-misses", type=int, default=0, help="Print this many missed statements.")
+    parser.add_argument("--errors", metavar="FILE", help="Write the misjudged found statements to this TSV.")
     args = parser.parse_args(argv)
     params = load_params()
     data = resolve_data(args.data_dir, params)
@@ -258,6 +281,9 @@ def main(argv=None) -> int:
     p, r, n_art, n_groups, n_studies = story_grouping(data, threshold)
     print(f"STORIES: {n_art} articles of {n_studies} studies grouped into {n_groups} stories at similarity "
           f">= {threshold}: pairwise precision {p:.3f}, recall {r:.3f}")
+    if args.errors:
+        write_errors(args.errors, labelled)
+        print(f"  misjudged found statements written to {args.errors}")
     if args.show_misses:
         misses = [(s, b, c) for s, (b, c) in zip(statements, best) if b < args.found_at]
         for s, b, c in misses[: args.show_misses]:

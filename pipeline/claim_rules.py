@@ -277,6 +277,26 @@ def is_heading(text: str, *, whole_line: bool, max_words: int = 20) -> bool:
     return n <= max_words or is_title_case(text)
 
 
+_WH_START = re.compile(r"^\W*(?:what|how|why|who|whom|whose|when|where|which|whether)\b", re.I)
+
+
+def reads_as_sentence(span, text: str | None = None) -> bool:
+    """A statement with a subject and a finite verb ("Coffee drinkers may live longer"), not a
+    label ("Side effects", "What the study found", "New Pill Halves Heart Attack Risk"). Needs the
+    parse: without it every such line stays a heading."""
+    text = (span.text if text is None else text).strip()
+    if not _parsed(span) or _WH_START.match(text) or is_title_case(text):
+        return False
+    for token in span:
+        if token.dep_ not in SUBJECT_DEPS:
+            continue
+        verb = token.head
+        if verb.tag_ in FINITE_TAGS or any(
+                c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS for c in verb.children):
+            return True
+    return False
+
+
 def is_byline(text: str) -> bool:
     return len(text.split()) <= 25 and _BYLINE.search(text.strip()) is not None
 

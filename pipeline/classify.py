@@ -44,10 +44,11 @@ def judge(frame, model, rule_weight: float = 0.6):
     names = [str(c) for c in model.label.classes_]
     label_p = np.column_stack([raw[:, names.index(n)] if n in names else np.zeros(len(frame)) for n in LABELS])
     strength_classes = [int(c) for c in model.strength.classes_]
-    strengths = [strength_classes[i] for i in strength_p.argmax(axis=1)]
+    top = strength_p.argmax(axis=1)
+    strengths = [strength_classes[i] for i in top]
     rules = []
     for i, (text, design) in enumerate(zip(frame["text"], frame["design"])):
-        rule = codebook_rule(text, design, strengths[i])
+        rule = codebook_rule(text, design, strengths[i], float(strength_p[i, top[i]]))
         if rule is not None:
             mixed = apply_rule(dict(zip(LABELS, label_p[i])), rule, rule_weight)
             label_p[i] = [mixed[n] for n in LABELS]

@@ -43,9 +43,15 @@ ANIMAL_WORDS = re.compile(
 )
 
 
-def codebook_rule(text: str, design: str = "unknown", strength: int | None = None) -> tuple[str, str] | None:
+# The strength model's probability of "direct causal" above which its reading is taken as settled.
+CONFIDENT_CAUSAL = 0.7
+
+
+def codebook_rule(text: str, design: str = "unknown", strength: int | None = None,
+                  strength_p: float | None = None) -> tuple[str, str] | None:
     """(label, why) when a codebook rule decides this claim, else None. Order: hype, vague figure,
-    animal result stated about people, limits."""
+    animal result stated about people, limits, causal wording for an observational study.
+    ``strength_p``: the strength model's probability of ``strength`` (None: taken as certain)."""
     hype = HYPE.search(text)
     if hype:
         return "overstated", f"hype: \u201c{hype.group(0)}\u201d"
@@ -57,6 +63,10 @@ def codebook_rule(text: str, design: str = "unknown", strength: int | None = Non
     limits = LIMITS.search(text)
     if limits:
         return "hedged", f"states a limit of the evidence: \u201c{limits.group(0)}\u201d"
+    # the label model alone sometimes keeps "supported" for a clearly causal claim when a reporting
+    # verb ("research suggests") softens the sentence; the codebook calls it overstated
+    if design == "observational" and strength == 3 and (strength_p is None or strength_p >= CONFIDENT_CAUSAL):
+        return "overstated", "causal wording for an observational study"
     return None
 
 

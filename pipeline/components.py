@@ -234,6 +234,13 @@ class ClaimFinder:
             own_hits, lead_hits = hits(u), hits(lead)
             reason = "boilerplate" if u.furniture else rules.non_claim_reason(
                 u.span, whole_line=u.whole_line, is_item=u.is_item, text=u.text)
+            if reason == "heading" and u.in_run and own_hits and rules.reads_as_sentence(u.span, u.text):
+                # a line among lines without blank lines between them, in plain text: a sentence
+                # without its full stop (a key point, a headline pasted above the story), not a
+                # heading set apart by markup or blank lines. Its own health term also keeps
+                # pipeline.firstpass exact: such a line never ends a parsed region, so the line
+                # after it is always there to be seen
+                reason = None
             if not u.is_item:
                 lead_in = u if u.ends_colon else None
                 lead_furniture = reason if reason in rules.FURNITURE else None
@@ -309,11 +316,12 @@ class ClaimFinder:
             before = text[line_start:cs].strip()
             after = text[ce:line_end].strip()
             whole_line = after == "" and (before == "" or (is_item and cs - line_start <= bullet))
+            in_run = whole_line and not is_item and _next_to_line(text, line_start, line_end)
             sent_text = text[cs:ce]
             ends_colon = after == "" and sent_text.endswith(":")
             pieces = None if is_item else rules.glued_pieces(sent_text)
             if not pieces:
-                out.append(Unit(doc[start:end], sent_text, cs, ce, is_item, whole_line, ends_colon))
+                out.append(Unit(doc[start:end], sent_text, cs, ce, is_item, whole_line, ends_colon, in_run=in_run))
                 continue
             # page furniture glued into the sentence ("12 Comments ... 12:57PM A blood test ..."):
             # the furniture fragments are rejected, the pieces around them judged one by one
@@ -338,3 +346,17 @@ class Unit(NamedTuple):
     whole_line: bool
     ends_colon: bool
     furniture: bool = False  # a fragment of page furniture glued into a sentence
+    in_run: bool = False  # a whole line with another line right before or after it (no blank line)
+
+
+def _next_to_line(text: str, line_start: int, line_end: int) -> bool:
+    """Another non-blank line directly before or after the line ``text[line_start:line_end]``."""
+    if line_start > 0:
+        before = text[text.rfind("\n", 0, line_start - 1) + 1:line_start - 1]
+        if before.strip():
+            return True
+    if line_end < len(text):
+        nl = text.find("\n", line_end + 1)
+        if text[line_end + 1:len(text) if nl < 0 else nl].strip():
+            return True
+    return False

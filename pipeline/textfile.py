@@ -2,8 +2,11 @@
 
 Article text layout (every ingest path produces it through ``join_blocks``):
 blocks are separated by one blank line; a block is either one line of prose or heading,
-or a run of list items, one per line, each starting with ``- ``. Hard-wrapped lines of a
-paragraph are joined with a space, so a sentence never spans a line break.
+or a run of list items, one per line, each starting with ``- ``, or (plain text only) a run of
+prose lines. Hard-wrapped lines of a paragraph are joined with a space, so a sentence never spans
+a line break; a line that stands alone without a blank line after it (a headline, dateline or
+key point without a full stop, as in text pasted from word processors: ``_standalone_lines``)
+keeps its line break, so it is never glued to the sentence after it.
 
 Title handling for .txt/.md without front matter: a short first line (< 150 characters, not
 ending in ``.``, ``,``, ``:`` or ``;``, not a list item) followed by a blank line is the title.
@@ -123,11 +126,15 @@ def clean_item(text: str) -> str:
 
 
 def join_blocks(blocks) -> str:
-    """Render ``[(kind, text)]`` (kind "p", "h" or "li") in the article text layout."""
+    """Render ``[(kind, text)]`` (kind "p", "h", "li", or "lines": prose lines joined with line
+    breaks) in the article text layout."""
     parts: list[str] = []
     items: list[str] = []
     for kind, raw in blocks:
-        text = clean_item(raw) if kind == "li" else clean_inline(raw)
+        if kind == "lines":
+            text = "\n".join(filter(None, (clean_inline(line) for line in raw.split("\n"))))
+        else:
+            text = clean_item(raw) if kind == "li" else clean_inline(raw)
         if kind == "h":
             text = text.rstrip(".").rstrip()
         if not text:
@@ -231,6 +238,12 @@ _RULE = re.compile(r"^\s*([-=*_~])(?:\s*\1){2,}\s*$")  # ---, ===, * * *: decora
 _UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
 _UNDERLINE_TITLE = re.compile(r"^\s*={3,}\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+# A line ending in one of these marks (closing quotes and brackets skipped) goes on, or ends a
+# sentence that may run on: only unpunctuated lines can stand alone.
+_LINE_CONTINUES = ".!?…:;,-–—&/"
+_LINE_CLOSERS = "\"'”’)]»"
+_LINE_OPENERS = "\"'“‘(«["
+_WRAP_MAX = 120  # editors hard-wrap at 72-100 characters
 
 
 def _markdown_inline(line: str) -> str:
@@ -239,9 +252,31 @@ def _markdown_inline(line: str) -> str:
     return line
 
 
+def _standalone_lines(lines: list[str]) -> set[int]:
+    """Indices of prose lines that end their paragraph although no blank line follows them (a
+    headline, dateline or standfirst above the text, as in text pasted from word processors): the
+    line has no closing punctuation, the next line starts with a capital or a digit, and the next
+    line's first word would have fitted on this line, so the break is not a hard wrap."""
+    flat = [" ".join(line.split()) for line in lines]
+    width = max(map(len, flat), default=0)
+    wrapped = width <= _WRAP_MAX  # longer lines: one paragraph per line, nothing is hard-wrapped
+    out = set()
+    for i in range(len(flat) - 1):
+        tail, following = flat[i].rstrip(_LINE_CLOSERS), flat[i + 1].lstrip(_LINE_OPENERS)
+        if not tail or tail[-1] in _LINE_CONTINUES or not following:
+            continue
+        if not (following[0].isupper() or following[0].isdigit()):
+            continue  # "... the risk of\nheart disease": a wrapped sentence
+        if not wrapped or len(flat[i]) + 1 + len(following.split()[0]) <= width:
+            out.add(i)
+    return out
+
+
 def _line_blocks(lines: list[str], markdown: bool):
-    """Blocks of one blank-line-separated chunk: prose lines join, list items split, indents continue items."""
+    """Blocks of one blank-line-separated chunk: prose lines join, list items split, indents continue
+    items; a standalone line (``_standalone_lines``) keeps its line breaks ("lines" block)."""
     blocks: list[list] = []
+    alone = _standalone_lines(lines)
     for i, line in enumerate(lines):
         if _RULE.match(line):
             continue
@@ -264,8 +299,12 @@ def _line_blocks(lines: list[str], markdown: bool):
             blocks.append(["li", line[bullet.end():]])
         elif blocks and blocks[-1][0] == "li" and line[:1].isspace():
             blocks[-1][1] += " " + line  # indented continuation of a wrapped list item
-        elif blocks and blocks[-1][0] == "p":
-            blocks[-1][1] += " " + line  # hard-wrapped prose
+        elif blocks and blocks[-1][0] in ("p", "lines"):
+            if i - 1 in alone:  # the line before ends its paragraph: keep the break
+                blocks[-1][0] = "lines"
+                blocks[-1][1] += "\n" + line
+            else:
+                blocks[-1][1] += " " + line  # hard-wrapped prose
         else:
             blocks.append(["p", line])
     return [tuple(b) for b in blocks]

@@ -188,6 +188,29 @@ def test_is_heading(text, whole_line, expected):
 
 
 @pytest.mark.parametrize("text, expected", [
+    ("Daily walks may lower blood pressure in older adults", True),
+    ("Tea drinkers were less likely to develop dementia, researchers say", True),
+    ("What the new study found", False),
+    ("New Pill Halves Heart Attack Risk", False),
+    ("Side effects of the new asthma inhaler", False),
+    ("Walking after meals linked to steadier blood sugar", False),
+])
+def test_reads_as_sentence(nlp, text, expected):
+    assert rules.reads_as_sentence(nlp(text)[:]) is expected
+
+
+def test_line_without_full_stop_in_a_run_of_lines_is_a_claim(nlp):
+    """Plain text with one paragraph per line: a key point lacking its full stop is a sentence, not
+    a heading; the same line set apart by blank lines stays a heading."""
+    point = "Daily walks lowered blood pressure in older adults"
+    lede = "A trial of 300 adults found that walking every day lowered blood pressure."
+    ((_, run),) = list(iter_extracted([_article(f"{point}\n{lede}")], nlp=nlp))
+    assert [c["text"] for c in run] == [point, lede]
+    ((_, apart),) = list(iter_extracted([_article(f"{point}\n\n{lede}")], nlp=nlp))
+    assert [c["text"] for c in apart] == [lede]
+
+
+@pytest.mark.parametrize("text, expected", [
     ("By Jane Doe", True),
     ("By Jane Doe, Health Reporter", True),
     ("Photo: Getty Images", True),

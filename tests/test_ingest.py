@@ -83,7 +83,8 @@ def test_markdown_inline_rules_keep_snake_case_and_arithmetic(tmp_path):
 @pytest.mark.parametrize(("content", "title", "first_block"), [
     ("Fish oil and memory\n\nFish oil did not improve memory in the trial.\n", "Fish oil and memory", "Fish oil did not"),
     ("Fish oil did not help.\n\nNo effect on memory was seen.\n", "", "Fish oil did not help."),
-    ("Fish oil and memory\nFish oil did not improve memory.\n", "", "Fish oil and memory Fish oil"),
+    # no blank line after it: not the title, but a line of its own, never glued to the sentence after it
+    ("Fish oil and memory\nFish oil did not improve memory.\n", "", "Fish oil and memory\nFish oil did not"),
     ("Fish oil did not improve memory in the trial\n", "", "Fish oil did not"),
     ("Key points:\n\n- Fish oil did not improve memory.\n", "", "Key points:"),
     ("F" * 150 + "\n\nFish oil did not improve memory.\n", "", "FFF"),
@@ -95,6 +96,30 @@ def test_text_title_heuristic(tmp_path, content, title, first_block):
     article = one([path])
     assert article.title == title
     assert article.text.startswith(first_block)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # a headline and a key point without full stops, one paragraph per line: each keeps its line
+    ("Tea drinkers sleep better in a small survey\nMost of the 80 tea drinkers in the survey slept longer.\n"
+     "Only 12 of them said otherwise.",
+     "Tea drinkers sleep better in a small survey\nMost of the 80 tea drinkers in the survey slept longer. "
+     "Only 12 of them said otherwise."),
+    ("Nurses were surveyed\n23:30, 4 MAY 2026\nThe survey covered 300 nurses.",
+     "Nurses were surveyed\n23:30, 4 MAY 2026\nThe survey covered 300 nurses."),
+    # hard-wrapped prose: the next word would not have fitted, or the sentence goes on in lower case
+    ("The trial enrolled 300 adults with mild asthma from six clinics in\nNorthbridge and followed them for a year.",
+     "The trial enrolled 300 adults with mild asthma from six clinics in Northbridge and followed them for a year."),
+    ("Tea drinkers in the survey\nslept longer.", "Tea drinkers in the survey slept longer."),
+    ("Nurses said:\nThe wards were short of staff.", "Nurses said: The wards were short of staff."),
+])
+def test_lines_without_full_stops_are_not_glued_to_the_next_sentence(raw, expected):
+    assert textfile.layout_text(raw) == expected
+
+
+def test_long_lines_are_paragraphs_not_hard_wraps():
+    long = "Walkers in the trial " + "reported better sleep and " * 6 + "fewer colds"
+    assert len(long) > textfile._WRAP_MAX
+    assert textfile.layout_text(long + "\nThey walked daily.") == long + "\nThey walked daily."
 
 
 def test_text_rules_and_underlined_headings(tmp_path):
