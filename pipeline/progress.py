@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,19 +100,22 @@ class Progress:
         self.last_shown = None if mode == "bar" else self.started
         self.shown = False
         self._width = 0
+        self._lock = threading.Lock()
 
     def skip(self, n: int) -> None:
         """Items finished by an earlier run (``--resume``): counted, but not in the rate."""
-        self.done += n
-        if self.first is not None:
-            self.first = (self.first[0], self.first[1] + n)
+        with self._lock:  # skips are counted by the thread that reads the inputs
+            self.done += n
+            if self.first is not None:
+                self.first = (self.first[0], self.first[1] + n)
 
     def update(self, n: int = 1) -> None:
         """``n`` more items finished (call once per batch: the rate counts from the first call)."""
         now = self.clock()
-        self.done += n
-        if self.first is None:
-            self.first = (now, self.done)
+        with self._lock:
+            self.done += n
+            if self.first is None:
+                self.first = (now, self.done)
         if self.mode == "off":
             return
         if self.last_shown is None or now - self.last_shown >= self.interval:
