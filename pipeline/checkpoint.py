@@ -161,22 +161,19 @@ class Checkpoint:
             for line in fh:
                 if not line.endswith(b"\n"):
                     break
-                if line.startswith(b'{"article"'):  # sort_keys: an article record starts so
+                # sort_keys: an article record starts so, and need not be parsed here
+                is_article = line.startswith(b'{"article"')
+                if not is_article:
+                    rec = json.loads(line)
+                    if rec.get("skipped") is not None:
+                        skipped.append(rec["skipped"])
+                    is_article = rec.get("article") is not None
+                if is_article:
                     if in_window == size:
                         ranges.append((start, pos))
                         start, in_window = pos, 0
                     in_window += 1
                     articles += 1
-                else:
-                    rec = json.loads(line)
-                    if rec.get("skipped") is not None:
-                        skipped.append(rec["skipped"])
-                    elif rec.get("article") is not None:  # not expected (keys are sorted), but exact
-                        if in_window == size:
-                            ranges.append((start, pos))
-                            start, in_window = pos, 0
-                        in_window += 1
-                        articles += 1
                 pos += len(line)
         if in_window:
             ranges.append((start, pos))
