@@ -360,7 +360,7 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
     apply_stories(articles, claims, story_of)
     if model_path is not None and story_designs(params):
         _rejudge(claims, model_path, params)
-    annotate(claims)
+    annotate(claims, reuse=True)
     position = {a.get("article_id"): i for i, a in enumerate(articles)}
     by_story: dict[str, dict] = {}
     for a in articles:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-BATCH_ARTICLES = 32  # articles per task: big enough for nlp.pipe and one model call, small enough to stream
+BATCH_ARTICLES = 16  # articles per task: big enough for nlp.pipe and one model call, small enough to stream
 ENGINES = ("local", "dask")
 PLUGIN_NAME = "claimcheck-model"
 CONNECT_TIMEOUT = "10s"  # to reach the Dask scheduler
@@ -41,6 +41,8 @@ NLP_LOCK = threading.Lock()  # one extraction at a time per process: spaCy is sh
 MODEL_LOCK = threading.Lock()  # one classification at a time per process: so is the model
 MODELS: dict[str, object] = {}  # sha256 -> ClaimModel, filled by the Dask worker plugin
 
+PROBE = None  # this process's stream of articles: whether the first pass's planning pays
+
 
 def process_batch(batch: list, job: Job) -> tuple[list[tuple[int, dict | None, list[dict] | None]], dict]:
     """Extract and classify ``batch`` (a list of ``(seq, Article or Skipped)``) in this process.
@@ -54,14 +56,19 @@ def extract_batch(batch: list, job: Job) -> list:
     """The articles of ``batch`` with their claims (unlabelled): ``[(Article, claims)]``."""
     from pipeline.records import Article
 
+    global PROBE
     articles = [item for _, item in batch if isinstance(item, Article)]
     with NLP_LOCK:
         nlp = load_nlp_once()
         if job.first_pass:
-            from pipeline.firstpass import iter_extracted_selective as extract
+            from pipeline.firstpass import Probe, iter_extracted_selective
+
+            PROBE = PROBE or Probe()
+            found = list(iter_extracted_selective(articles, nlp=nlp, params=job.params, probe=PROBE))
         else:
-            from pipeline.extract import iter_extracted as extract
-        found = list(extract(articles, nlp=nlp, params=job.params))
+            from pipeline.extract import iter_extracted
+
+            found = list(iter_extracted(articles, nlp=nlp, params=job.params))
         if len(nlp.vocab.strings) > MAX_STRINGS:
             # spaCy's vocabulary grows with every new word form; on an endless feed, start afresh now
             # and then (results do not depend on it: word vectors are hashed from the text itself)
@@ -76,15 +83,18 @@ def classify_batch(batch: list, found: list, job: Job) -> tuple[list, dict]:
     claims of the batch go through the model in one call (a claim's output does not depend on the
     other claims)."""
     from pipeline.classify import classify_claims
+    from pipeline.quantities import annotate
     from pipeline.records import Article
 
     flat = [claim for _, claims in found for claim in claims]
     with MODEL_LOCK:
         model = _model(job)
-        labelled = iter(classify_claims(
+        labelled = classify_claims(
             flat, model, abstain_threshold=job.params["classify"]["abstain_threshold"],
             rule_weight=job.params["classify"].get("rule_weight", 0.6),
-        ))
+        )
+    # number checks of each claim on its own: here, in parallel, rather than in the finish
+    labelled = iter(annotate(labelled))
     results = iter(found)
     out = []
     for seq, item in batch:

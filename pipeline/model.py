@@ -7,6 +7,8 @@ for scikit-learn, numpy and scipy, plus ``TRUSTED_TYPES``); any other type in a 
 from __future__ import annotations
 
 import functools
+import os
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,4 +161,25 @@ def load_model(path: str | Path) -> ClaimModel:
             f"{path}: model file not found. Build it with `claimcheck train --out {path}` "
             "(or `dvc repro train`), or pass --model."
         )
-    return _load_cached(str(path), path.stat().st_mtime)
+    with _LOADING:  # a file loaded by two threads at once would be built twice
+        return _load_cached(str(path), path.stat().st_mtime)
+
+
+_LOADING = threading.Lock()
+
+
+def preload_model(path: str | Path, *, low_priority: bool = False) -> threading.Thread:
+    """Start loading a model file in a background thread (the first ``load_model`` of it then waits
+    for this one instead of loading it again). Errors are left to that call to raise.
+    ``low_priority``: the thread only takes CPU time the rest of the machine leaves (Linux)."""
+    def load() -> None:
+        try:
+            if low_priority and hasattr(os, "setpriority"):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only
+            load_model(path)
+        except Exception:  # noqa: BLE001 -- raised again, to the user, by the caller's own load
+            pass
+
+    thread = threading.Thread(target=load, name="claimcheck-model-load", daemon=True)
+    thread.start()
+    return thread

@@ -256,13 +256,34 @@ def number_flags(claim: dict, quants: list[dict] | None = None) -> list[dict]:
     return flags
 
 
-def annotate(claims: list[dict]) -> list[dict]:
-    """Add ``quantities`` and ``number_flags`` to each claim (in place); returns the claims."""
+def annotate(claims: list[dict], *, reuse: bool = False) -> list[dict]:
+    """Add ``quantities`` and ``number_flags`` to each claim (in place); returns the claims.
+
+    ``reuse``: a claim that already has them (annotated where it was classified, or read back from
+    claims.jsonl) keeps them, less the flags a comparison across sources adds, when its quantities
+    still point into its text."""
     for claim in claims:
+        if reuse and _annotated(claim):
+            claim["number_flags"] = [f for f in claim["number_flags"] if f.get("flag") not in CROSS_SOURCE_FLAGS]
+            continue
         quants = claim_quantities(claim)
         claim["quantities"] = [{k: v for k, v in q.items()} for q in quants]
         claim["number_flags"] = number_flags(claim, quants)
     return claims
+
+
+CROSS_SOURCE_FLAGS = ("differs",)  # added by pipeline.compare, not by number_flags
+
+
+def _annotated(claim: dict) -> bool:
+    quants, flags, text = claim.get("quantities"), claim.get("number_flags"), claim.get("text")
+    if not (isinstance(quants, list) and isinstance(flags, list) and isinstance(text, str)):
+        return False
+    try:
+        return all(text[q["start_char"]:q["end_char"]] == q["text"] for q in quants) and \
+            all(isinstance(f, dict) for f in flags)
+    except (KeyError, TypeError):
+        return False
 
 
 # ---------------------------------------------------------------- across sources

@@ -582,16 +582,18 @@ def _env():
 
 def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], out_dir: Path, *,
                  params: dict | None = None, manifest: dict[str, str] | None = None,
-                 stories: list[dict] | None = None, model_path=None) -> Path:
+                 stories: list[dict] | None = None, model_path=None, workers: int = 1) -> Path:
     """Write ``out_dir/index.html``, ``out_dir/stories/<story>.html`` and ``out_dir/articles/<article_id>.html``;
     return the index path. Stories, finding rows, evidence and number checks come from
     :func:`pipeline.compare.compare_run` (which also annotates ``claims`` in place); pass its
     ``stories`` when it has already run on these articles and claims, so it does not run twice
-    (else ``model_path`` is handed to it, for story designs)."""
+    (else ``model_path`` is handed to it, for story designs). ``workers`` > 1: story views and pages
+    are made by that many forked processes (:mod:`pipeline.forkmap`; same bytes)."""
     from markupsafe import Markup
 
     from pipeline import __version__
     from pipeline.compare import align_threshold, compare_run, source_name
+    from pipeline.forkmap import fork_map
 
     out_dir = Path(out_dir)
     threshold = align_threshold(params)
@@ -628,7 +630,7 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
         "n": len(by_article[a.get("article_id")]), "counts": _counts(by_article[a.get("article_id")]),
         "story": a.get("story") or "",
     } for a in arts]
-    story_views = [_story_view(s, views, page_of, story_pages[s["story"]]) for s in stories]
+    story_views = fork_map(lambda s: _story_view(s, views, page_of, story_pages[s["story"]]), stories, workers)
     sources = _source_rows(claims)
     single = story_views[0] if len(story_views) == 1 else None
     index = {
@@ -658,15 +660,18 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
         index_path = out_dir / "index.html"
         write_text(index_path, env.get_template("index.html").render(index))
         story_tpl = env.get_template("story.html")
-        for story, view in zip(stories, story_views):
+        page_tpl = env.get_template("article.html")
+        story_page_of = {v["key"]: v["page"] for v in story_views}
+
+        def story_page(k: int) -> None:
+            story, view = stories[k], story_views[k]
             with_script = bool(view["rows"])
             page = {**common, "root": "../", "csp": csp(with_script), "title": view["name"] or "Story",
                     "story": view, "script": Markup(script_text) if with_script else "",
                     "review_data": Markup(_review_data(story["claims"], report_id))}
             write_text(out_dir / "stories" / view["page"], story_tpl.render(page), durable=False)
-        page_tpl = env.get_template("article.html")
-        story_page_of = {v["key"]: v["page"] for v in story_views}
-        for a in arts:
+
+        def article_page(a: dict) -> None:
             aid = a.get("article_id")
             mine = by_article[aid]
             text = a.get("text") or ""
@@ -691,6 +696,10 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
                 "claims": unplaced,
             }
             write_text(out_dir / "articles" / page_of[aid], page_tpl.render(page), durable=False)
+
+        # one map for both kinds of page: the processes stay busy to the end
+        fork_map(lambda task: story_page(task[1]) if task[0] == "story" else article_page(task[1]),
+                 [("story", k) for k in range(len(stories))] + [("article", a) for a in arts], workers)
     except OSError as exc:
         raise ClaimcheckError(f"{out_dir}: cannot write the report ({exc.strerror or exc})") from exc
     return index_path

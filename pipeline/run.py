@@ -97,10 +97,19 @@ def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, 
     from pipeline.model import load_model
     from pipeline.stories import read_manifest
 
+    from pipeline.compare import story_designs
+    from pipeline.model import preload_model
+
     engine = engine or LocalEngine(1)
     here = isinstance(engine, LocalEngine) and engine.workers == 1
-    # fail before reading a thousand articles; with other processes doing the work, only they load it
-    card = load_model(model_path).card if here else _check_model_file(model_path)
+    # fail before reading a thousand articles on a missing or unreadable file; the model itself loads
+    # while the first articles are parsed (here), or for the finish's story designs (other processes
+    # do the work)
+    _check_model_file(model_path)
+    if here or story_designs(params):
+        # elsewhere the model is needed only once the workers are done: it loads in their gaps
+        preload_model(model_path, low_priority=not here)
+    card = None
     manifest = read_manifest(stories_file) if stories_file else None
     out_dir = Path(out_dir)
     for folder in (out_dir, out_dir / "articles", out_dir / "stories"):
@@ -230,7 +239,8 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
             for rec in side_records(articles, skipped_dicts):
                 side_fh.write(dumps(rec) + "\n")
             totals = summary(claims, articles, skipped_dicts, card)
-            result.index = write_report(claims, articles, skipped_dicts, out_dir, params=params, stories=stories)
+            result.index = write_report(claims, articles, skipped_dicts, out_dir, params=params, stories=stories,
+                                        workers=workers)
             write_claimreview(out_dir / "claimreview.jsonld", claims, articles)
             result.articles, result.claims = len(articles), len(claims)
         else:  # window by window, ``workers`` windows at a time (each reads its own records); in order

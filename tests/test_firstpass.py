@@ -120,3 +120,22 @@ def test_same_claims_on_300_real_articles(nlp):
     full, fast, stats = both(nlp, arts)
     assert fast == full
     assert sum(len(c) for _, c in full) > 1000
+
+
+def test_probe_stops_planning_while_it_saves_nothing_and_claims_stay_the_same(nlp):
+    from pipeline.firstpass import PassStats, Probe, iter_extracted_selective
+
+    health = [t for t in TEXTS if t][2]  # every block can hold a claim: nothing to spare
+    arts = articles([health] * 3 + TEXTS)
+    probe = Probe(sample=3, rest=4)
+    stats = PassStats()
+    fast = [(a.article_id, c) for a, c in iter_extracted_selective(arts, nlp=nlp, stats=stats, probe=probe)]
+    full, _, _ = both(nlp, arts)
+    assert fast == full
+    # the 3 sampled articles spared nothing, so the next 4 (TEXTS[0] to [3], which planning parses
+    # in part) went whole without planning; the last one (empty) was planned again
+    assert (stats.whole, stats.partial, stats.skipped) == (7, 0, 1)
+    assert probe.unplanned_left == 0
+    planned = PassStats()
+    list(iter_extracted_selective(arts, nlp=nlp, stats=planned))
+    assert planned.partial >= 2 and planned.parsed_tokens < stats.parsed_tokens == stats.tokens

@@ -69,3 +69,20 @@ def test_numbers_that_differ_between_sources():
                               {"text": "It followed 4,200 adults."}]) == []
     assert differing_numbers([{"text": "Six in ten adults walk."}, {"text": "60% of adults walk."}]) == []
     assert differing_numbers([{"text": "Half of adults walk."}, {"text": "90% of adults walk."}]) != []
+
+
+def test_annotations_made_where_claims_were_classified_are_reused_when_still_valid():
+    import copy
+
+    from pipeline.quantities import annotate
+
+    claims = [{"text": "The drug cut the risk of stroke by 30% in 1,200 adults.", "context": ""},
+              {"text": "Deaths fell by half.", "context": ""}]
+    fresh = annotate(copy.deepcopy(claims))
+    again = copy.deepcopy(fresh)
+    again[0]["number_flags"].append({"flag": "differs", "text": "", "message": "numbers differ between sources"})
+    assert annotate(again, reuse=True) == fresh  # the comparison's own flags go; the rest is kept
+    stale = copy.deepcopy(fresh)
+    stale[0]["text"] = "The drug cut the risk of stroke by 40% in 900 adults."  # edited after classifying
+    redone = annotate(stale, reuse=True)
+    assert [q["text"] for q in redone[0]["quantities"]] == ["40%", "900 adults"]

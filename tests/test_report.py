@@ -326,3 +326,12 @@ def test_malformed_claim_fields_do_not_break_the_report_or_the_export(tmp_path):
     index = write_report([dict(c) for c in weird], [dict(a) for a in arts], [], tmp_path / "out")
     assert_well_formed(index.read_text(encoding="utf-8"))
     assert len(claim_reviews([dict(c) for c in weird], arts)["@graph"]) == len(weird)
+
+
+def test_pages_made_by_forked_processes_are_the_same_bytes(tmp_path):
+    claims, articles, skipped = load_fixture()
+    h_claims, h_articles, h_skipped = hostile_inputs()
+    args = (claims + h_claims, articles + h_articles, skipped + h_skipped)
+    one = pages(write_report(*args, tmp_path / "one").parent)
+    two = pages(write_report(*args, tmp_path / "two", workers=2).parent)
+    assert one == two and len(one) == 7

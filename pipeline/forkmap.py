@@ -1,0 +1,41 @@
+"""A parallel map over forked copies of this process, for the finish of a run with ``--workers`` > 1.
+
+Comparing stories and rendering the report need every article of a window, so they run after the
+worker processes are done; forked copies share what this process already holds (articles, claims,
+templates) without sending or loading it again. Where forking is not safe (no ``fork`` start
+method, or other threads running) the map runs here, with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from typing import Callable, Iterable
+
+_TASK: tuple | None = None  # (function, items) of the map in progress, inherited by the forked copies
+
+
+def _call(index: int):
+    fn, items = _TASK
+    return fn(items[index])
+
+
+def can_fork(workers: int) -> bool:
+    """Whether :func:`fork_map` would use ``workers`` processes."""
+    return (workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
+
+
+def fork_map(fn: Callable, items: Iterable, workers: int) -> list:
+    """``[fn(x) for x in items]``, in order, computed by ``workers`` forked processes when
+    :func:`can_fork` (the results come back pickled; an exception is raised here), else here."""
+    global _TASK
+    items = list(items)
+    if len(items) < 2 or not can_fork(workers):
+        return [fn(x) for x in items]
+    _TASK = (fn, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
+            return pool.map(_call, range(len(items)), chunksize=max(1, len(items) // (8 * workers)))
+    finally:
+        _TASK = None
