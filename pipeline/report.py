@@ -658,7 +658,7 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
     env = _env()
     try:
         index_path = out_dir / "index.html"
-        write_text(index_path, env.get_template("index.html").render(index))
+        index_tpl = env.get_template("index.html")
         story_tpl = env.get_template("story.html")
         page_tpl = env.get_template("article.html")
         story_page_of = {v["key"]: v["page"] for v in story_views}
@@ -697,9 +697,18 @@ def write_report(claims: list[dict], articles: list[dict], skipped: list[dict], 
             }
             write_text(out_dir / "articles" / page_of[aid], page_tpl.render(page), durable=False)
 
-        # one map for both kinds of page: the processes stay busy to the end
-        fork_map(lambda task: story_page(task[1]) if task[0] == "story" else article_page(task[1]),
-                 [("story", k) for k in range(len(stories))] + [("article", a) for a in arts], workers)
+        def make(task) -> None:
+            kind, item = task
+            if kind == "index":
+                write_text(index_path, index_tpl.render(index))  # the biggest page: first
+            elif kind == "story":
+                story_page(item)
+            else:
+                article_page(item)
+
+        # one map for every page: the processes stay busy to the end
+        fork_map(make, [("index", None)] + [("story", k) for k in range(len(stories))]
+                 + [("article", a) for a in arts], workers)
     except OSError as exc:
         raise ClaimcheckError(f"{out_dir}: cannot write the report ({exc.strerror or exc})") from exc
     return index_path

@@ -93,23 +93,23 @@ def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, 
     """
     from pipeline.atomic import remove_stale_temps
     from pipeline.checkpoint import Checkpoint, fingerprint
-    from pipeline.engines import Job, LocalEngine
-    from pipeline.model import load_model
-    from pipeline.stories import read_manifest
-
     from pipeline.compare import story_designs
-    from pipeline.model import preload_model
+    from pipeline.engines import Job, LocalEngine, load_nlp_once
+    from pipeline.model import load_model, preload_model
+    from pipeline.stories import read_manifest
 
     engine = engine or LocalEngine(1)
     here = isinstance(engine, LocalEngine) and engine.workers == 1
-    # fail before reading a thousand articles on a missing or unreadable file; the model itself loads
-    # while the first articles are parsed (here), or for the finish's story designs (other processes
-    # do the work)
-    _check_model_file(model_path)
-    if here or story_designs(params):
-        # elsewhere the model is needed only once the workers are done: it loads in their gaps
-        preload_model(model_path, low_priority=not here)
+    # fail before reading a thousand articles (and before making the output folder)
     card = None
+    if here:
+        preload_model(model_path)
+        load_nlp_once()  # meanwhile: the two loads overlap where they leave Python's lock
+        card = load_model(model_path).card  # waits for the preload, and raises what it met
+    else:  # other processes do the work; only they load the model
+        _check_model_file(model_path)
+        if story_designs(params):  # ... but the finish needs it: it loads in the workers' gaps
+            preload_model(model_path, low_priority=True)
     manifest = read_manifest(stories_file) if stories_file else None
     out_dir = Path(out_dir)
     for folder in (out_dir, out_dir / "articles", out_dir / "stories"):
