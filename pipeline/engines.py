@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-BATCH_ARTICLES = 16  # articles per task: big enough for nlp.pipe and one model call, small enough to stream
+BATCH_ARTICLES = 32  # articles per batch in one process: big enough for nlp.pipe and one model call
+SHARED_BATCH_ARTICLES = 16  # per task for several processes: they end together
 ENGINES = ("local", "dask")
 PLUGIN_NAME = "claimcheck-model"
 CONNECT_TIMEOUT = "10s"  # to reach the Dask scheduler
@@ -157,6 +158,10 @@ class LocalEngine:
     def describe(self) -> str:
         return "1 process" if self.workers == 1 else f"{self.workers} processes"
 
+    @property
+    def batch_articles(self) -> int:
+        return BATCH_ARTICLES if self.workers == 1 else SHARED_BATCH_ARTICLES
+
     def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[tuple]:
         """``process_batch``'s result for each batch, in order."""
         if self.workers == 1:
@@ -188,6 +193,8 @@ class DaskEngine:
         self.scheduler = scheduler
         self.in_flight = in_flight
         self.client = None
+
+    batch_articles = SHARED_BATCH_ARTICLES
 
     def describe(self) -> str:
         return f"Dask cluster at {getattr(self.scheduler, 'scheduler_address', self.scheduler)}"

@@ -175,7 +175,7 @@ def _work(inputs, references, params, engine, job, checkpoint, done, result, on_
             yield seq, item
 
     card = None
-    for results, card in engine.run(batches(todo()), job):
+    for results, card in engine.run(batches(todo(), engine.batch_articles), job):
         for seq, article, claims in results:
             src, key, skip = in_flight.pop(seq)
             if skip is not None:
