@@ -173,9 +173,12 @@ def preload_model(path: str | Path, *, low_priority: bool = False) -> threading.
     for this one instead of loading it again). Errors are left to that call to raise.
     ``low_priority``: the thread only takes CPU time the rest of the machine leaves (Linux)."""
     def load() -> None:
+        if low_priority and hasattr(os, "setpriority"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only (Linux)
+            except OSError:
+                pass  # elsewhere the id may not be a thread's: load at normal priority
         try:
-            if low_priority and hasattr(os, "setpriority"):
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only
             load_model(path)
         except Exception:  # noqa: BLE001 -- raised again, to the user, by the caller's own load
             pass
