@@ -147,8 +147,7 @@ def batches(items: Iterable, size: int = BATCH_ARTICLES) -> Iterator[list]:
 # ---------------------------------------------------------------- engines
 
 class LocalEngine:
-    """``workers`` = 1: this process; more: that many worker processes (spawned, each loading
-    spaCy and the model once). Results come back in input order; at most ``2 * workers`` batches
+    """``workers`` = 1: this process; more: that many worker processes (see ``forks``). Results come back in input order; at most ``2 * workers`` batches
     are in flight, so memory stays flat however many articles there are."""
 
     def __init__(self, workers: int = 1, overlap: bool = True):
@@ -162,6 +161,16 @@ class LocalEngine:
     def batch_articles(self) -> int:
         return BATCH_ARTICLES if self.workers == 1 else SHARED_BATCH_ARTICLES
 
+    @property
+    def forks(self) -> bool:
+        """Whether the workers are forked copies of this process (where ``fork`` exists): they then
+        inherit spaCy when this process has loaded it (see ``pipeline.run``), and only extract;
+        this process classifies, so the model loads once, here, while they parse. Elsewhere the
+        workers are spawned, and each loads spaCy and the model and does both."""
+        import multiprocessing
+
+        return self.workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+
     def run(self, batch_iter: Iterable[list], job: Job) -> Iterator[tuple]:
         """``process_batch``'s result for each batch, in order."""
         if self.workers == 1:
@@ -174,6 +183,19 @@ class LocalEngine:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        if self.forks and threading.active_count() == 1:  # a fork copies only the calling thread
+            from pipeline.model import preload_model
+
+            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            try:
+                pool.submit(int).result()  # all workers are forked now, before a thread starts here
+                preload_model(job.model_path)  # while they parse the first batches
+                for batch, found in _ordered(lambda b: pool.submit(extract_batch, b, job), batch_iter,
+                                             2 * self.workers, with_batch=True):
+                    yield classify_batch(batch, found, job)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            return
         ctx = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=warm_up, initargs=(job,))
         try:
@@ -282,15 +304,21 @@ def overlapped(batch_iter: Iterable[list], job: Job, depth: int = 2) -> Iterator
         thread.join(timeout=60)  # it stops after the batch in hand
 
 
-def _ordered(submit, batch_iter: Iterable[list], in_flight: int) -> Iterator:
-    """Submit batches, keeping ``in_flight`` running, and yield their results in submission order."""
+def _ordered(submit, batch_iter: Iterable[list], in_flight: int, with_batch: bool = False) -> Iterator:
+    """Submit batches, keeping ``in_flight`` running, and yield their results in submission order
+    (``with_batch``: as ``(batch, result)``)."""
     pending: collections.deque = collections.deque()
+
+    def take():
+        batch, future = pending.popleft()
+        return (batch, future.result()) if with_batch else future.result()
+
     for batch in batch_iter:
-        pending.append(submit(batch))
+        pending.append((batch, submit(batch)))
         while len(pending) >= in_flight:
-            yield pending.popleft().result()
+            yield take()
     while pending:
-        yield pending.popleft().result()
+        yield take()
 
 
 def make_engine(engine: str = "local", *, workers: int = 1, scheduler=None, overlap: bool = True):

@@ -106,6 +106,9 @@ def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, 
         preload_model(model_path)
         load_nlp_once()  # meanwhile: the two loads overlap where they leave Python's lock
         card = load_model(model_path).card  # waits for the preload, and raises what it met
+    elif isinstance(engine, LocalEngine) and engine.forks:
+        _check_model_file(model_path)
+        load_nlp_once()  # before the workers are forked: they inherit it (the model loads meanwhile)
     else:  # other processes do the work; only they load the model
         _check_model_file(model_path)
         if story_designs(params):  # ... but the finish needs it: it loads in the workers' gaps

@@ -33,6 +33,16 @@ def test_two_processes_give_the_same_bytes(corpus, tiny_model, tmp_path):
     assert outputs(tmp_path / "two") == expected
 
 
+def test_spawned_processes_give_the_same_bytes(corpus, tiny_model, tmp_path, monkeypatch):
+    """Where there is no ``fork`` the workers are spawned, and each also classifies."""
+    from pipeline.engines import LocalEngine
+
+    monkeypatch.setattr(LocalEngine, "forks", property(lambda self: False))
+    _, inputs, expected = corpus
+    run_here(inputs, tmp_path / "spawned", tiny_model[1], engine=LocalEngine(2))
+    assert outputs(tmp_path / "spawned") == expected
+
+
 def test_one_process_without_overlap_gives_the_same_bytes(corpus, tiny_model, tmp_path):
     from pipeline.engines import LocalEngine
 
