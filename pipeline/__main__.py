@@ -1,6 +1,6 @@
 """Allow ``python -m pipeline``."""
 
-from pipeline.cli import main
+from pipeline.cli import entry
 
 if __name__ == "__main__":
-    main()
+    entry()

@@ -147,11 +147,11 @@ def claim_reviews(claims: list[dict], articles: list[dict]) -> dict:
 
 
 def write_claimreview(path: str | Path, claims: list[dict], articles: list[dict]) -> Path:
-    """Write the ClaimReview JSON-LD file (deterministic: sorted keys, stable order)."""
-    import json
-
-    from pipeline.atomic import write_text
+    """Write the ClaimReview JSON-LD file (deterministic: sorted keys, stable order; one review a
+    line, which keeps it readable and lets Python's fast JSON encoder write it)."""
+    from pipeline.atomic import dumps, write_text
 
     doc = claim_reviews(claims, articles)
-    write_text(Path(path), json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    graph = ",\n".join(dumps(review) for review in doc["@graph"])
+    write_text(Path(path), f'{{"@context": {dumps(doc["@context"])}, "@graph": [\n{graph}\n]}}\n')
     return Path(path)

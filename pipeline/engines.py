@@ -184,9 +184,11 @@ class LocalEngine:
         from concurrent.futures import ProcessPoolExecutor
 
         if self.forks and threading.active_count() == 1:  # a fork copies only the calling thread
+            from pipeline.forkmap import default_sigterm
             from pipeline.model import preload_model
 
-            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=default_sigterm)
             try:
                 pool.submit(int).result()  # all workers are forked now, before a thread starts here
                 preload_model(job.model_path)  # while they parse the first batches

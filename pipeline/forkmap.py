@@ -35,7 +35,23 @@ def fork_map(fn: Callable, items: Iterable, workers: int) -> list:
         return [fn(x) for x in items]
     _TASK = (fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
-            return pool.map(_call, range(len(items)), chunksize=max(1, len(items) // (8 * workers)))
+        pool = multiprocessing.get_context("fork").Pool(min(workers, len(items)), initializer=default_sigterm)
+        try:
+            out = pool.map(_call, range(len(items)), chunksize=max(1, len(items) // (8 * workers)))
+        except BaseException:
+            pool.terminate()
+            raise
+        pool.close()  # the workers end when the queue is empty: no signal needed
+        pool.join()
+        return out
     finally:
         _TASK = None
+
+
+def default_sigterm() -> None:
+    """In a forked worker: SIGTERM kills again. The CLI's handler (raise ``SystemExit``) would be
+    inherited, and Python runs a handler only between bytecodes: a worker already blocked on its
+    task queue's lock when the signal came would wait there for ever, and its parent with it."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -7,7 +7,16 @@ import pytest
 
 from pipeline.forkmap import can_fork, fork_map
 
-needs_fork = pytest.mark.skipif(not can_fork(2), reason="no fork start method, or other threads running")
+
+
+@pytest.fixture
+def forkable():
+    """Checked when the test runs: an earlier test may have left threads (a Dask cluster's)."""
+    if not can_fork(2):
+        pytest.skip("no fork start method, or other threads running")
+
+
+needs_fork = pytest.mark.usefixtures("forkable")
 
 
 @needs_fork
@@ -41,3 +50,23 @@ def test_runs_here_with_one_worker_or_other_threads():
     finally:
         stop.set()
         thread.join()
+
+
+@needs_fork
+def test_forked_workers_die_on_sigterm_even_under_the_cli_handler():
+    """The CLI turns SIGTERM into SystemExit; a forked worker must not inherit that (a worker
+    blocked on its queue's lock would never run the handler, and the pool's end would hang)."""
+    import signal
+
+    def cli_handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, cli_handler)
+    try:
+        seen = fork_map(lambda _: signal.getsignal(signal.SIGTERM) is signal.SIG_DFL, range(4), 2)
+        assert seen == [True] * 4
+        from pipeline.engines import LocalEngine
+
+        assert LocalEngine(2).forks  # where fork exists, run's workers are forked too: same initializer
+    finally:
+        signal.signal(signal.SIGTERM, previous)
