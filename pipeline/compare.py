@@ -333,8 +333,13 @@ def _rejudge(claims: list[dict], model_path, params: dict | None) -> int:
                                  rule_weight=section["rule_weight"])
 
 
+def _similarity_and_groups(claims: list[dict], threshold: float):
+    sim = similarity(claims)
+    return sim, align_groups(claims, threshold=threshold, sim=sim)
+
+
 def compare_run(articles: list[dict], claims: list[dict], params: dict | None = None, *,
-                manifest: dict[str, str] | None = None, model_path=None) -> list[dict]:
+                manifest: dict[str, str] | None = None, model_path=None, workers: int = 1) -> list[dict]:
     """Stories, finding rows, evidence and number checks for a whole run.
 
     Annotates in place: each article's and claim's ``story``; each claim's ``finding``
@@ -347,8 +352,11 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
 
     With ``compare.story_designs`` on and a ``model_path``, claims of unknown design first take
     their story's design and are labelled again (``pipeline.classify.rejudge_story_designs``).
+    ``workers`` > 1: the stories' similarity matrices are computed by that many forked processes
+    (:mod:`pipeline.forkmap`; the same result).
     """
     from pipeline.evidence import judge_story
+    from pipeline.forkmap import fork_map
     from pipeline.quantities import annotate, differing_numbers
     from pipeline.stories import apply_stories, assign_stories, story_threshold
 
@@ -370,17 +378,17 @@ def compare_run(articles: list[dict], claims: list[dict], params: dict | None = 
         key = str(c.get("story") or "") if c.get("article_id") not in known else \
             str(story_of.get(str(c.get("article_id")), c.get("story") or ""))
         by_story.setdefault(key, {"story": key, "name": key, "articles": [], "claims": []})["claims"].append(c)
+    ordered = [sorted(story["claims"], key=lambda c: (position.get(c.get("article_id"), len(position)),
+                                                      _claim_order(c), str(c.get("claim_id") or "")))
+               for story in by_story.values()]
+    # one article: a row holds one claim per article, and no claim has another to be judged
+    # against, so the similarity matrix would go unused
+    several = [k for k, sc in enumerate(ordered)
+               if sc and not (len({c.get("article_id") for c in sc}) == 1 and sc[0].get("article_id") is not None)]
+    aligned = dict(zip(several, fork_map(lambda k: _similarity_and_groups(ordered[k], threshold), several, workers)))
     out = []
-    for story in by_story.values():
-        sc = sorted(story["claims"], key=lambda c: (position.get(c.get("article_id"), len(position)),
-                                                    _claim_order(c), str(c.get("claim_id") or "")))
-        if len({c.get("article_id") for c in sc}) == 1 and sc[0].get("article_id") is not None:
-            # one article: a row holds one claim per article, and no claim has another to be judged
-            # against, so the similarity matrix would go unused
-            sim, groups = None, [[i] for i in range(len(sc))]
-        else:
-            sim = similarity(sc) if sc else None
-            groups = align_groups(sc, threshold=threshold, sim=sim)
+    for k, (story, sc) in enumerate(zip(by_story.values(), ordered)):
+        sim, groups = aligned.get(k) or (None, [[i] for i in range(len(sc))])
         story["reference"] = judge_story(sc, groups, sim, story["articles"], threshold) if sc else None
         story["claims"] = sc
         story["groups"] = [[sc[i] for i in g] for g in groups]

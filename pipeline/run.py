@@ -235,7 +235,8 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
         if n_articles <= size:  # one window (possibly empty): the usual outputs
             articles, claims = read_window(checkpoint.path, *ranges[0]) if ranges else ([], [])
             # stories, story designs, evidence, number checks
-            stories = compare_run(articles, claims, params, manifest=manifest, model_path=model_path)
+            stories = compare_run(articles, claims, params, manifest=manifest, model_path=model_path,
+                                  workers=workers)
             for claim in claims:
                 fh.write(dumps(claim) + "\n")
             csv_fh.write(claims_csv(claims))
