@@ -149,3 +149,36 @@ def test_compare_run_flags_numbers_that_differ_within_a_finding():
     before = json.dumps(cl, sort_keys=True)
     compare_run(articles, cl)
     assert json.dumps(cl, sort_keys=True) == before
+
+
+def test_compare_run_gives_the_same_with_forked_processes(claims, monkeypatch):
+    """``workers`` > 1 computes the stories' similarity in forked copies: same stories, rows, flags."""
+    import copy
+
+    from pipeline.compare import compare_run
+
+    articles = [{"article_id": a, "source": s, "story": story, "text": ""}
+                for a, s, story in (("A", "Journal", "fish"), ("B", "Ledger", "fish"), ("C", "Buzz", "fish"),
+                                    ("D", "Daily", "walk"), ("E", "Weekly", "walk"))]
+    extra = [claim("d1", "D", "Daily", "Walking lowers blood pressure by 5 points."),
+             claim("e1", "E", "Weekly", "A daily walk lowered blood pressure by 5 points."),
+             claim("e2", "E", "Weekly", "The study was small.")]
+
+    def result(workers):
+        cl = copy.deepcopy(claims + extra)
+        out = compare_run(copy.deepcopy(articles), cl, workers=workers)
+        rows = [[[c["claim_id"] for c in g] for g in s["groups"]] for s in out]
+        return rows, json.dumps(cl, sort_keys=True, default=str)
+
+    from pipeline import forkmap
+
+    calls = []
+    real = forkmap.fork_map
+    monkeypatch.setattr(forkmap, "fork_map", lambda fn, items, workers: calls.append((len(items), workers))
+                        or real(fn, items, workers))
+    one, two = result(1), result(2)
+    assert calls == [(2, 1), (2, 2)]  # both stories with several articles go to the map
+    assert one == two
+    rows = one[0]
+    assert rows[0][0] == ["a1", "b1", "c1"]  # the fish-oil finding, three sources in one row
+    assert ["d1", "e1"] in rows[1]
