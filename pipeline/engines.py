@@ -4,9 +4,11 @@ Every engine runs the same function, :func:`process_batch` (extract with the sel
 then classify), on batches of consecutive articles, and yields the results in input order. So
 ``--workers N`` and ``--engine dask`` give exactly the claims a single process gives.
 
-Each process (a local worker or a Dask worker) loads spaCy and the model once:
+Each process (a spawned local worker or a Dask worker) loads spaCy and the model once:
 ``pipeline.nlp.load_nlp`` and ``pipeline.model.load_model`` are cached per process, and Dask
 workers get the model file's bytes once, through a worker plugin, so they need no shared disk.
+Local workers forked from the main process (where ``fork`` exists) inherit its spaCy and only
+extract; the main process classifies (see ``LocalEngine.forks``).
 """
 
 from __future__ import annotations
@@ -147,8 +149,9 @@ def batches(items: Iterable, size: int = BATCH_ARTICLES) -> Iterator[list]:
 # ---------------------------------------------------------------- engines
 
 class LocalEngine:
-    """``workers`` = 1: this process; more: that many worker processes (see ``forks``). Results come back in input order; at most ``2 * workers`` batches
-    are in flight, so memory stays flat however many articles there are."""
+    """``workers`` = 1: this process; more: that many worker processes (see ``forks``). Results
+    come back in input order; at most ``2 * workers`` batches are in flight, so memory stays flat
+    however many articles there are."""
 
     def __init__(self, workers: int = 1, overlap: bool = True):
         self.workers = max(1, int(workers))
