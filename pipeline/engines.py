@@ -1,8 +1,9 @@
 """Where articles are processed: in this process, in N local processes, or on a Dask cluster.
 
-Every engine runs the same function, :func:`process_batch` (extract with the selective first pass,
-then classify), on batches of consecutive articles, and yields the results in input order. So
-``--workers N`` and ``--engine dask`` give exactly the claims a single process gives.
+Every engine runs the same two steps, :func:`extract_batch` (with the selective first pass) then
+:func:`classify_batch` (together :func:`process_batch`), on batches of consecutive articles, and
+yields the results in input order. So ``--workers N`` and ``--engine dask`` give exactly the
+claims a single process gives.
 
 Each process (a spawned local worker or a Dask worker) loads spaCy and the model once:
 ``pipeline.nlp.load_nlp`` and ``pipeline.model.load_model`` are cached per process, and Dask
