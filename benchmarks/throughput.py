@@ -8,7 +8,8 @@ What it measures (all in this one run, on this machine):
 2. **claimcheck run** on the same articles, end to end (start-up, reading, extraction with the
    selective first pass, classification, comparison, report): the wall time of the command, its
    words/s and its speed-up over the baseline; the peak memory (RSS) of the largest process and of
-   all its processes together.
+   all its processes together, and their summed PSS (pages shared by forked copies split between
+   them, so it is the memory really used; Linux only).
 3. **Same claims**: claimcheck's claims must be exactly those of its own full pass (the full
    pipeline on every whole text, no first pass).
 4. **Growth**: the same for larger corpora (real articles concatenated, written to a temp folder),
@@ -125,18 +126,31 @@ def clean_texts(corpus: Path, folder: Path) -> tuple[Path, int]:
 
 # ---------------------------------------------------------------- measuring a child process
 
+def pss(pid: int) -> int:
+    """A process's proportional set size in bytes (Linux; 0 elsewhere): each page it shares with
+    others (a forked copy's inherited pages) counted as its share, so PSS adds up across processes."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 class Sampler(threading.Thread):
-    """Peak summed RSS of some processes and their children, sampled every 0.2 s."""
+    """Peak summed RSS (and summed PSS) of some processes and their children, sampled every 0.2 s."""
 
     def __init__(self, roots):
         super().__init__(daemon=True)
-        self.roots, self.peak, self.stop = roots, 0, threading.Event()
+        self.roots, self.peak, self.peak_pss, self.stop = roots, 0, 0, threading.Event()
 
     def run(self):
         import psutil
 
         while not self.stop.is_set():
-            total = 0
+            total = total_pss = 0
             for root in self.roots():
                 try:
                     procs = [root] + root.children(recursive=True)
@@ -145,9 +159,11 @@ class Sampler(threading.Thread):
                 for p in procs:
                     try:
                         total += p.memory_info().rss
+                        total_pss += pss(p.pid)
                     except psutil.Error:
                         pass
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, total_pss)
             self.stop.wait(0.2)
 
 
@@ -173,7 +189,8 @@ def measure(cmd: list[str], env: dict | None = None, extra_roots=()) -> dict:
     sampler.stop.set()
     sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall": wall, "rss_max": usage.ru_maxrss * 1024, "rss_sum": sampler.peak, "rc": proc.returncode,
+    return {"wall": wall, "rss_max": usage.ru_maxrss * 1024, "rss_sum": sampler.peak, "pss_sum": sampler.peak_pss,
+            "rc": proc.returncode,
             "stdout": out[0].decode(), "stderr": err[0].decode(), "cpu": usage.ru_utime + usage.ru_stime}
 
 
@@ -298,7 +315,7 @@ def main(argv=None) -> int:
             print(f"  claimcheck run, {label_of[config]}: {m['wall']:.1f} s = {words / m['wall']:,.0f} words/s = "
                   f"{base['wall'] / m['wall']:.2f}x the baseline; CPU {m['cpu']:.0f} s "
                   f"({base['cpu'] / m['cpu']:.2f}x less); peak RSS {mb(m['rss_max'])} "
-                  f"(all processes {mb(m['rss_sum'])})")
+                  f"(all processes {mb(m['rss_sum'])}, PSS {mb(m['pss_sum'])})")
         print(f"  same claims with 1 and 2 processes: {best['1']['claims'] == best['2']['claims']}")
         full = full_pass_claims(corpora[MAIN])
         print(f"  claimcheck's extraction alone (full pipeline on every whole text, CPU time): {full['seconds']:.1f} s "
@@ -337,7 +354,7 @@ def main(argv=None) -> int:
                     rows.append({"n": n, "config": label_of[config], "words": n_words, **m})
                     print(f"  {n:>6} articles, {label_of[config]:<16} {m['wall']:7.1f} s  "
                           f"{n_words / m['wall']:8,.0f} words/s  peak {mb(m['rss_max'])} "
-                          f"(all processes {mb(m['rss_sum'])})", flush=True)
+                          f"(all processes {mb(m['rss_sum'])}, PSS {mb(m['pss_sum'])})", flush=True)
                     if n == MAIN and config == "dask":
                         print(f"         same claims as 1 process: {best['1']['claims'] == m['claims']}")
         finally:
@@ -346,19 +363,20 @@ def main(argv=None) -> int:
 
     print(f"\nload average at the end: {load_average()} (other work on the machine slows every figure)")
     print("\n| articles | words | configuration | wall s | work s | finish s | words/s | x baseline | "
-          "steady articles/s | CPU s | peak RSS (largest process) | peak RSS (all processes) |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "steady articles/s | CPU s | peak RSS (largest process) | peak RSS (all processes) | "
+          "peak PSS (all processes) |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         wps = r["words"] / r["wall"]
         print(f"| {r['n']:,} | {r['words']:,} | {r['config']} | {r['wall']:.1f} | {r['work']:.0f} | "
               f"{r['wall'] - r['work']:.0f} | {wps:,.0f} | {wps / base_wps:.2f} | {r['steady']:.1f} | {r['cpu']:.0f} | "
-              f"{mb(r['rss_max'])} | {mb(r['rss_sum'])} |")
+              f"{mb(r['rss_max'])} | {mb(r['rss_sum'])} | {mb(r['pss_sum'])} |")
     print(f"| {MAIN} | {words:,} | plain spaCy (baseline) | {base['wall']:.1f} | {base['pipe']:.0f} | | "
           f"{base_wps:,.0f} | 1.00 | {MAIN / base['pipe']:.1f} | {base['cpu']:.0f} | {mb(base['rss_max'])} | "
-          f"{mb(base['rss_sum'])} |")
+          f"{mb(base['rss_sum'])} | {mb(base['pss_sum'])} |")
     print("work s: from the start to the end of extraction and classification (start-up included); finish s: "
           "stories, comparison, outputs, report; CPU s: user + system time of the command and its child processes "
-          "(not the Dask workers)")
+          "(not the Dask workers); PSS: shared pages split between the processes that share them (Linux)")
 
     main_run = best["1"]
     speedup = base["wall"] / main_run["wall"]
