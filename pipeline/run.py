@@ -299,7 +299,9 @@ def finish_window(number: int, checkpoint_path: str, start: int, end: int, param
 
 def _map_windows(jobs, workers: int):
     """``finish_window`` over ``jobs``, in order: here, or in ``workers`` processes (each window is
-    read by the process that finishes it, so this one holds only finished windows' text)."""
+    read by the process that finishes it, so this one holds only finished windows' text). The
+    processes are forked where that is safe: they share this one's modules and model instead of
+    loading their own copies."""
     if workers <= 1:
         for job in jobs:
             yield finish_window(*job)
@@ -308,7 +310,13 @@ def _map_windows(jobs, workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    from pipeline.forkmap import can_fork, default_sigterm
+
+    if can_fork(workers):
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=default_sigterm)
+    else:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         pending: collections.deque = collections.deque()
         for job in jobs:

@@ -90,30 +90,6 @@ def test_overlapped_stops_its_thread_when_the_caller_stops(monkeypatch):
     assert not any(t.name == "claimcheck-extract" and t.is_alive() for t in threading.enumerate())
 
 
-def test_dask_cluster_gives_the_same_bytes(corpus, tiny_model, tmp_path):
-    pytest.importorskip("distributed")
-    from distributed import LocalCluster
-
-    from pipeline.engines import DaskEngine
-
-    _, inputs, expected = corpus
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
-        run_here(inputs, tmp_path / "dask", tiny_model[1], engine=DaskEngine(cluster.scheduler_address))
-    assert outputs(tmp_path / "dask") == expected
-
-
-def test_dask_needs_a_scheduler_and_says_how_to_start_one(tmp_path, tiny_model):
-    result = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "claims" / "examples"), "--out",
-                             str(tmp_path / "o"), "--model", str(tiny_model[1]), "--engine", "dask"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1 and "--scheduler" in result.stderr
-    result = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "claims" / "examples"), "--out",
-                             str(tmp_path / "o"), "--model", str(tiny_model[1]), "--engine", "dask",
-                             "--scheduler", "tcp://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1 and "dask scheduler" in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def big_run(inputs, out: Path, model: Path, workers: int = 1):
     from pipeline.engines import LocalEngine
     from pipeline.run import run
@@ -152,6 +128,34 @@ def test_a_big_run_is_finished_in_windows(corpus, tiny_model, tmp_path):
     assert "feed.jsonl:41" in index  # the skipped input is listed
     big_run(inputs, tmp_path / "big2", tiny_model[1], workers=2)
     assert every_file(tmp_path / "big2") == every_file(out)
+
+
+# The Dask tests come last: an in-process cluster leaves threads behind, and with threads running
+# the local engine and the finish spawn their processes instead of forking them.
+
+
+def test_dask_cluster_gives_the_same_bytes(corpus, tiny_model, tmp_path):
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    from pipeline.engines import DaskEngine
+
+    _, inputs, expected = corpus
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
+        run_here(inputs, tmp_path / "dask", tiny_model[1], engine=DaskEngine(cluster.scheduler_address))
+    assert outputs(tmp_path / "dask") == expected
+
+
+def test_dask_needs_a_scheduler_and_says_how_to_start_one(tmp_path, tiny_model):
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "claims" / "examples"), "--out",
+                             str(tmp_path / "o"), "--model", str(tiny_model[1]), "--engine", "dask"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "--scheduler" in result.stderr
+    result = subprocess.run([sys.executable, "-m", "pipeline", "run", str(ROOT / "claims" / "examples"), "--out",
+                             str(tmp_path / "o"), "--model", str(tiny_model[1]), "--engine", "dask",
+                             "--scheduler", "tcp://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "dask scheduler" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_big_jsonl_is_streamed_line_by_line(tmp_path):
