@@ -105,10 +105,15 @@ def entry() -> None:
 
     Python's teardown frees every object one by one: about half a second once spaCy and a model
     are loaded. Every output is closed by then, so the streams are flushed and the process ends
-    at once; while other threads still run (a Dask client), it ends the usual way."""
+    at once; while other threads still run (a Dask client), or with ``--debug`` or
+    ``CLAIMCHECK_DEBUG=1`` (for profilers and exit hooks), it ends the usual way."""
     import os
     import sys
     import threading
+
+    from pipeline.errors import DEBUG_ENV
+
+    usual = bool(os.environ.get(DEBUG_ENV)) or "--debug" in sys.argv[1:]
 
     try:
         main()
@@ -119,7 +124,7 @@ def entry() -> None:
         else:
             print(exc.code, file=sys.stderr)
             code = 1
-    if threading.active_count() > 1:
+    if usual or threading.active_count() > 1:
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
