@@ -243,3 +243,14 @@ def test_should_talk_to_a_doctor_is_not_a_claim(nlp):
               "Anyone on blood pressure pills should keep taking them and discuss changes with their doctor. "
               "If you have high blood pressure, talk to your doctor before changing your treatment.")
     assert _claims(doc) == []
+
+
+def test_network_layers_multiply_through_numpy_with_one_blas_thread(nlp):
+    """``use_numpy_matmul``: every layer of the networks uses numpy's BLAS, not BLIS, one thread."""
+    from threadpoolctl import threadpool_info
+
+    layers = [node for name in ("tok2vec", "tagger", "parser") for node in nlp.get_pipe(name).model.walk()]
+    assert layers and all(getattr(node.ops, "use_blis", True) is False for node in layers)
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+    doc = nlp("Daily walks lowered blood pressure in a small trial.")
+    assert [t.dep_ for t in doc if t.dep_ == "ROOT"] == ["ROOT"]  # the parse still works
