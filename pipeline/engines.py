@@ -184,28 +184,21 @@ class LocalEngine:
                 for batch in batch_iter:
                     yield process_batch(batch, job)
             return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from pipeline.forkmap import process_pool
 
-        if self.forks and threading.active_count() == 1:  # a fork copies only the calling thread
-            from pipeline.forkmap import default_sigterm
+        # forked only while no other thread runs (a fork copies the calling thread alone)
+        pool, forked = process_pool(self.workers, fork=self.forks, initializer=warm_up, initargs=(job,))
+        try:
+            if not forked:
+                yield from _ordered(lambda b: pool.submit(process_batch, b, job), batch_iter, 2 * self.workers)
+                return
             from pipeline.model import preload_model
 
-            pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=default_sigterm)
-            try:
-                pool.submit(int).result()  # all workers are forked now, before a thread starts here
-                preload_model(job.model_path)  # while they parse the first batches
-                for batch, found in _ordered(lambda b: pool.submit(extract_batch, b, job), batch_iter,
-                                             2 * self.workers, with_batch=True):
-                    yield classify_batch(batch, found, job)
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
-            return
-        ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=warm_up, initargs=(job,))
-        try:
-            yield from _ordered(lambda b: pool.submit(process_batch, b, job), batch_iter, 2 * self.workers)
+            pool.submit(int).result()  # all workers are forked now, before a thread starts here
+            preload_model(job.model_path)  # while they parse the first batches
+            for batch, found in _ordered(lambda b: pool.submit(extract_batch, b, job), batch_iter,
+                                         2 * self.workers, with_batch=True):
+                yield classify_batch(batch, found, job)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 

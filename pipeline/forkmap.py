@@ -55,3 +55,16 @@ def default_sigterm() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def process_pool(workers: int, *, fork: bool = True, initializer=None, initargs=()):
+    """``(pool, forked)``: a ``ProcessPoolExecutor`` of ``workers`` forked copies of this process
+    when ``fork`` and :func:`can_fork` (SIGTERM back to its default in them), else of spawned
+    processes, which run ``initializer(*initargs)`` first."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    if fork and can_fork(workers):
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=default_sigterm), True
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=initializer, initargs=initargs), False

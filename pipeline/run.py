@@ -307,16 +307,10 @@ def _map_windows(jobs, workers: int):
             yield finish_window(*job)
         return
     import collections
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    from pipeline.forkmap import can_fork, default_sigterm
+    from pipeline.forkmap import process_pool
 
-    if can_fork(workers):
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=default_sigterm)
-    else:
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool, _ = process_pool(workers)
     try:
         pending: collections.deque = collections.deque()
         for job in jobs:
