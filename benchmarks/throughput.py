@@ -219,9 +219,12 @@ def full_pass_claims(corpus: Path) -> dict:
     return m
 
 
+FAST: list[str] = []  # ["--fast"] with this script's --fast: strength without the encoder
+
+
 def claimcheck(corpus: Path, out: Path, model: Path, *, workers: int = 1, scheduler: str | None = None,
                extra_roots=()) -> dict:
-    cmd = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out), "--model", str(model)]
+    cmd = [sys.executable, "-m", "pipeline", "run", str(corpus), "--out", str(out), "--model", str(model), *FAST]
     if scheduler:
         cmd += ["--engine", "dask", "--scheduler", scheduler]
     else:
@@ -283,7 +286,10 @@ def main(argv=None) -> int:
     ap.add_argument("--model", help="model file (default: claimcheck's, models/claimcheck.skops)")
     ap.add_argument("--sizes", default="100,300,1000", help="corpus sizes for the growth table (default: %(default)s)")
     ap.add_argument("--configs", default="1,2,dask", help="1 process, 2 processes, Dask (default: %(default)s)")
+    ap.add_argument("--fast", action="store_true", help="run claimcheck with --fast (no strength encoder)")
     args = ap.parse_args(argv)
+    if args.fast:
+        FAST.append("--fast")
 
     model = model_path(args.model)
     if not Path(model).is_file():
@@ -294,7 +300,7 @@ def main(argv=None) -> int:
     print(f"machine: {machine()}")
     print(f"corpus: {src} (first {MAIN} articles; larger sizes repeat the corpus)")
     print(f"load average at the start: {load_average()}")
-    print(f"model: {model}")
+    print(f"model: {model}{' (claimcheck run --fast: strength without the encoder)' if args.fast else ''}")
     rows = []
     label_of = {"1": "1 process", "2": "2 processes", "dask": "Dask, 2 workers"}
     with tempfile.TemporaryDirectory(prefix="claimcheck-bench-") as tmp:

@@ -119,10 +119,10 @@ def load_nlp_once():
 
 def _model(job: Job):
     if job.model_sha256 and job.model_sha256 in MODELS:
-        return MODELS[job.model_sha256]
+        return MODELS[job.model_sha256].scoring(job.params)
     from pipeline.model import load_model
 
-    return load_model(job.model_path)
+    return load_model(job.model_path).scoring(job.params)
 
 
 def warm_up(job: Job) -> None:

@@ -62,12 +62,12 @@ def model_dir() -> Path:
         f"(wrong version?); reinstall with: {REINSTALL}")
 
 
-def read_sums(path: str | Path = SUMS_FILE) -> list[tuple[str, str]]:
+def read_sums(path: str | Path = SUMS_FILE, error=SpacyModelError) -> list[tuple[str, str]]:
     """(sha256, relative path) pairs of a sums file (``sha256  relpath  [official]``, # comments)."""
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise SpacyModelError(f"cannot read the model checksums {path} ({exc}); reinstall claimcheck") from exc
+        raise error(f"cannot read the model checksums {path} ({exc}); reinstall claimcheck") from exc
     sums = []
     for line in lines:
         line = line.split("#", 1)[0].strip()
@@ -75,10 +75,10 @@ def read_sums(path: str | Path = SUMS_FILE) -> list[tuple[str, str]]:
             continue
         parts = line.split()
         if len(parts) < 2 or len(parts[0]) != 64:
-            raise SpacyModelError(f"{path}: malformed checksum line {line!r}; reinstall claimcheck")
+            raise error(f"{path}: malformed checksum line {line!r}; reinstall claimcheck")
         sums.append((parts[0].lower(), parts[1]))
     if not sums:
-        raise SpacyModelError(f"{path}: no checksums; reinstall claimcheck")
+        raise error(f"{path}: no checksums; reinstall claimcheck")
     return sums
 
 
@@ -90,12 +90,13 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def verify_model_files(model_dir: str | Path, sums_file: str | Path = SUMS_FILE) -> None:
-    """Hash every file listed in the sums file; SpacyModelError naming each missing or
-    mismatched file (and how to fix it) unless all match."""
+def verify_model_files(model_dir: str | Path, sums_file: str | Path = SUMS_FILE, *, error=SpacyModelError,
+                       what: str = "the spaCy English pipeline", reinstall: str = REINSTALL) -> None:
+    """Hash every file listed in the sums file; ``error`` naming each missing or mismatched file
+    (and how to fix it) unless all match."""
     root = Path(model_dir)
     problems = []
-    for expected, rel in read_sums(sums_file):
+    for expected, rel in read_sums(sums_file, error):
         path = root / rel
         if not path.is_file():
             problems.append(f"missing: {rel}")
@@ -108,9 +109,8 @@ def verify_model_files(model_dir: str | Path, sums_file: str | Path = SUMS_FILE)
         if actual != expected:
             problems.append(f"sha256 mismatch: {rel} (got {actual[:12]}..., expected {expected[:12]}...)")
     if problems:
-        raise SpacyModelError(
-            f"the spaCy English pipeline in {root} does not match the known files: "
-            + "; ".join(problems) + f". Reinstall with: {REINSTALL}")
+        raise error(f"{what} in {root} does not match the known files: " + "; ".join(problems)
+                    + f". Reinstall with: {reinstall}")
 
 
 def build_nlp(folder: str | Path, *, full: bool = True):

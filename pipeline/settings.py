@@ -27,9 +27,21 @@ DEFAULTS: dict = {
         "strength_C": 10.0,
         "strength_insciout_weight": 0.5,
         "user_label_weight": 5.0,
+        "encoder": "models/strength-encoder.skops",
+        "encoder_weight": 0.5,
+    },
+    "finetune": {
+        "out": "models/strength-encoder.skops",
+        "corpora": ["yu:pubmed", "yu:eureka"],
+        "rank": 16,
+        "alpha": 32.0,
+        "epochs": 4,
+        "learning_rate": 0.0005,
+        "batch_size": 32,
+        "seed": 0,
     },
     "evaluate": {"metrics": "metrics/metrics.json", "plots_dir": "metrics"},
-    "classify": {"abstain_threshold": 0.5, "rule_weight": 0.6},
+    "classify": {"abstain_threshold": 0.5, "rule_weight": 0.6, "encoder": True},
     "compare": {"align_threshold": 0.35, "story_threshold": 0.1, "story_designs": False},
 }
 

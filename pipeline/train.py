@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from pipeline import corpora
+from pipeline.errors import ModelError
 from pipeline.model import ClaimModel, save_model
 
 _SPACE = re.compile(r"\s+")
@@ -81,7 +82,30 @@ def fit_models(df, params: dict) -> tuple[object, object]:
     strength_model.fit(
         graded[["text", "context", "design"]], graded["strength"].astype(int), clf__sample_weight=strength_weights
     )
-    return label_model, strength_model
+    return label_model, with_encoder(strength_model, df, params)
+
+
+def with_encoder(lexical, df, params: dict):
+    """The lexical strength model blended with the fine-tuned encoder named by ``train.encoder``
+    (unchanged when that is empty). ModelError if the encoder learnt from other strength rows."""
+    from pipeline import settings
+    from pipeline.encoder import StrengthBlend
+    from pipeline.finetune import encoder_rows, fingerprint, load_encoder
+
+    name = params["train"].get("encoder")
+    if not name:
+        return lexical
+    path = settings.resolve(params, name)
+    encoder, card = load_encoder(path)
+    if card["fingerprint"] != fingerprint(*encoder_rows(df, params)):
+        raise ModelError(
+            f"{path} was fine-tuned on other strength rows than these corpora give (changed corpora, "
+            "dev_percent or finetune params); rebuild it with `claimcheck finetune` (or `dvc repro`), "
+            "or set train.encoder to '' in params.yaml")
+    blend = StrengthBlend(lexical=lexical, encoder=encoder, encoder_weight=float(params["train"]["encoder_weight"]))
+    blend.classes_ = lexical.classes_
+    blend.card_ = {k: card[k] for k in ("base", "fingerprint", "rows", "params")}
+    return blend
 
 
 def model_card(df, params: dict, data_dir: Path, label_files=()) -> dict:
@@ -124,10 +148,9 @@ def train(data_dir: Path, out: Path, params: dict, label_files=()) -> ClaimModel
     label_rows = read_label_files(label_files) if label_files else []
     df = training_frame(data_dir, params, label_rows)
     label_model, strength_model = fit_models(df, params)
-    model = ClaimModel(
-        label=label_model,
-        strength=strength_model,
-        card=model_card(df, params, data_dir, label_files),
-    )
+    card = model_card(df, params, data_dir, label_files)
+    if getattr(strength_model, "card_", None):
+        card["strength_encoder"] = dict(strength_model.card_, weight=strength_model.encoder_weight)
+    model = ClaimModel(label=label_model, strength=strength_model, card=card)
     save_model(model, out)
     return model

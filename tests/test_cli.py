@@ -31,9 +31,9 @@ def example_run(tmp_path_factory):
 def test_help_lists_every_command_with_an_example():
     result = cli("--help")
     assert result.returncode == 0
-    for command in ("run", "extract", "classify", "report", "train", "evaluate", "labels", "model"):
+    for command in ("run", "extract", "classify", "report", "finetune", "train", "evaluate", "labels", "model"):
         assert command in result.stdout
-    for command in (["run"], ["extract"], ["classify"], ["report"], ["train"], ["evaluate"],
+    for command in (["run"], ["extract"], ["classify"], ["report"], ["finetune"], ["train"], ["evaluate"],
                     ["labels", "export"], ["model", "audit"]):
         sub = cli(*command, "--help")
         assert sub.returncode == 0 and "Example" in sub.stdout, command

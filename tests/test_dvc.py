@@ -18,7 +18,7 @@ def dvc(*args):
 def test_dvc_reads_the_pipeline():
     result = dvc("stage", "list")
     assert result.returncode == 0, result.stderr
-    for stage in ("train", "evaluate", "extract", "classify", "report"):
+    for stage in ("finetune", "train", "evaluate", "extract", "classify", "report"):
         assert stage in result.stdout
 
 
