@@ -177,11 +177,10 @@ def label_dev(df, params):
     return model, fit_time
 
 
-def exaggeration(df, params, data_dir: Path):
+def exaggeration_split(df, data_dir: Path):
+    """(the 100 pairs, the strength rows a model for them may learn from, how many rows were left out):
+    no row of the pairs' studies and no row whose text is one of their 200 sentences."""
     import pandas as pd
-    from sklearn.metrics import f1_score
-
-    from pipeline.estimators import compare_strengths, make_strength_model, strength_training_rows
 
     pairs = pd.read_json(Path(data_dir) / "exaggeration/pairs_train.jsonl", lines=True)
     ids = set()
@@ -190,7 +189,16 @@ def exaggeration(df, params, data_dir: Path):
     sentences = set(map(_key, pairs["press_release_conclusion"])) | set(map(_key, pairs["abstract_conclusion"]))
     graded = df[df["strength"].notna()]
     excluded = graded["study"].isin(ids) | graded["text"].map(_key).isin(sentences)
-    train = graded[~excluded]
+    return pairs, graded[~excluded], int(excluded.sum())
+
+
+def exaggeration(df, params, data_dir: Path):
+    import pandas as pd
+    from sklearn.metrics import f1_score
+
+    from pipeline.estimators import compare_strengths, make_strength_model, strength_training_rows
+
+    pairs, train, n_excluded = exaggeration_split(df, data_dir)
     rows, w = strength_training_rows(train, params)
     model = make_strength_model(params).fit(rows[TEXT_COLS], rows["strength"].astype(int), clf__sample_weight=w)
     b = baseline().fit(train["text"].tolist(), train["strength"].astype(int))
@@ -203,7 +211,7 @@ def exaggeration(df, params, data_dir: Path):
     texts = pairs["press_release_conclusion"].tolist() + pairs["abstract_conclusion"].tolist()
     n = len(pairs)
     print(f"\n## 3. Exaggeration, Wright & Augenstein pairs ({n} pairs; strength model trained without "
-          f"{int(excluded.sum())} rows of those studies / sentences)")
+          f"{n_excluded} rows of those studies / sentences)")
     print(f"{'':34s}{'ours':>8s}{'baseline':>10s}")
     out = {}
     for name, m in (("ours", model), ("baseline", b)):

@@ -329,7 +329,8 @@ def _rejudge(claims: list[dict], model_path, params: dict | None) -> int:
     from pipeline.settings import DEFAULTS
 
     section = {**DEFAULTS["classify"], **((params or {}).get("classify") or {})}
-    return rejudge_story_designs(claims, load_model(model_path).scoring(params), abstain_threshold=section["abstain_threshold"],
+    model = load_model(model_path).scoring(params)
+    return rejudge_story_designs(claims, model, abstain_threshold=section["abstain_threshold"],
                                  rule_weight=section["rule_weight"])
 
 

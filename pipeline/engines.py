@@ -125,6 +125,11 @@ def _model(job: Job):
     return load_model(job.model_path).scoring(job.params)
 
 
+def encodes(job: Job) -> bool:
+    """Whether the job scores strength with the encoder (``classify.encoder``, on by default)."""
+    return bool((job.params.get("classify") or {}).get("encoder", True))
+
+
 def warm_up(job: Job) -> None:
     """Load spaCy and the model now (a worker's first task then starts at full speed). A failure
     is left for the first task to raise, so it reaches the user as the usual one-line error."""
@@ -168,9 +173,10 @@ class LocalEngine:
     @property
     def forks(self) -> bool:
         """Whether the workers are forked copies of this process (where ``fork`` exists): they then
-        inherit spaCy when this process has loaded it (see ``pipeline.run``), and only extract;
-        this process classifies, so the model loads once, here, while they parse. Elsewhere the
-        workers are spawned, and each loads spaCy and the model and does both."""
+        inherit spaCy when this process has loaded it (see ``pipeline.run``). With ``--fast`` they
+        only extract, and this process classifies, so the model loads once, here, while they parse;
+        with the strength encoder they classify too. Elsewhere the workers are spawned, and each
+        loads spaCy and the model and does both."""
         import multiprocessing
 
         return self.workers > 1 and "fork" in multiprocessing.get_all_start_methods()
@@ -189,7 +195,9 @@ class LocalEngine:
         # forked only while no other thread runs (a fork copies the calling thread alone)
         pool, forked = process_pool(self.workers, fork=self.forks, initializer=warm_up, initargs=(job,))
         try:
-            if not forked:
+            if not forked or encodes(job):
+                # the strength encoder makes classifying the larger share of the work: every worker
+                # does both, rather than this one process classifying for all
                 yield from _ordered(lambda b: pool.submit(process_batch, b, job), batch_iter, 2 * self.workers)
                 return
             from pipeline.model import preload_model

@@ -50,11 +50,11 @@ def outputs(out: Path) -> dict[str, bytes]:
     return files
 
 
-def run_here(inputs, out: Path, model: Path, **kw):
+def run_here(inputs, out: Path, model: Path, params=None, **kw):
     from pipeline.run import run
     from pipeline.settings import load_params
 
-    return run([str(i) for i in inputs], out, model_path=model, params=load_params(), **kw)
+    return run([str(i) for i in inputs], out, model_path=model, params=params or load_params(), **kw)
 
 
 class Interrupt(Exception):

@@ -33,6 +33,21 @@ def test_two_processes_give_the_same_bytes(corpus, tiny_model, tmp_path):
     assert outputs(tmp_path / "two") == expected
 
 
+def test_fast_two_processes_give_the_fast_single_process_bytes(corpus, tiny_model, tmp_path):
+    """With --fast, forked workers only extract and this process classifies (with the encoder they
+    do both): the same outputs either way, and as one process gives."""
+    from pipeline.engines import LocalEngine
+    from pipeline.settings import load_params
+
+    work, inputs, with_encoder = corpus
+    fast = load_params()
+    fast["classify"]["encoder"] = False
+    run_here(inputs, tmp_path / "one", tiny_model[1], params=fast)
+    run_here(inputs, tmp_path / "two", tiny_model[1], params=fast, engine=LocalEngine(2))
+    assert outputs(tmp_path / "two") == outputs(tmp_path / "one")
+    assert outputs(tmp_path / "one") != with_encoder  # the encoder's share of strength makes a difference
+
+
 def test_spawned_processes_give_the_same_bytes(corpus, tiny_model, tmp_path, monkeypatch):
     """Where there is no ``fork`` the workers are spawned, and each also classifies."""
     from pipeline.engines import LocalEngine
