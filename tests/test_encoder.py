@@ -131,3 +131,12 @@ def test_missing_encoder_file_says_how_to_build_it(tmp_path):
 
     with pytest.raises(ModelError, match="claimcheck finetune"):
         load_encoder(tmp_path / "none.skops")
+
+
+def test_length_batches_keep_every_row_once_and_pad_little():
+    lengths = [5, 120, 7, 6, 30, 5, 118, 8]
+    batches = encoder.length_batches(lengths, tokens=64, most=3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for b in batches:
+        assert len(b) <= 3 and (len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 64)
+    assert [lengths[b[0]] for b in batches] == sorted(lengths[b[0]] for b in batches)  # by length
