@@ -47,7 +47,9 @@ def make_encoder(params: dict):
 
 def finetune(data_dir: Path, out: Path, params: dict, log=None):
     """Fit the encoder on the corpora in ``data_dir`` and write it to ``out``; returns the encoder."""
-    import skops.io as sio
+    from pipeline.torchless import skops_io
+
+    sio = skops_io()
 
     from pipeline.atomic import atomic_open, write_json
     from pipeline.train import training_frame
@@ -65,7 +67,9 @@ def finetune(data_dir: Path, out: Path, params: dict, log=None):
 
 def load_encoder(path: str | Path) -> tuple[object, dict]:
     """(encoder, card) of an encoder file written by ``finetune``; only trusted types are built."""
-    import skops.io as sio
+    from pipeline.torchless import skops_io
+
+    sio = skops_io()
 
     from pipeline.model import TRUSTED_TYPES
 

@@ -63,7 +63,9 @@ def _minor(version: str) -> str:
 
 def save_model(model: ClaimModel, path: str | Path) -> Path:
     """Write the model file (skops) atomically, and its card as JSON beside it."""
-    import skops.io as sio
+    from pipeline.torchless import skops_io
+
+    sio = skops_io()
 
     from pipeline.atomic import atomic_open, write_json
 
@@ -108,14 +110,18 @@ def card_path(path: str | Path) -> Path:
 
 def untrusted_types(path: str | Path) -> list[str]:
     """Types a model file asks for that are on no trusted list."""
-    import skops.io as sio
+    from pipeline.torchless import skops_io
+
+    sio = skops_io()
 
     return sorted(t for t in sio.get_untrusted_types(file=str(path)) if t not in TRUSTED_TYPES)
 
 
 def audit_model(path: str | Path) -> dict:
     """What a model file contains, without running anything in it."""
-    import skops.io as sio
+    from pipeline.torchless import skops_io
+
+    sio = skops_io()
 
     path = Path(path)
     if not path.is_file():
@@ -134,7 +140,9 @@ def audit_model(path: str | Path) -> dict:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> ClaimModel:
-    import skops.io as sio
+    from pipeline.torchless import skops_io
+
+    sio = skops_io()
     from skops.io.exceptions import UntrustedTypesFoundException
 
     # One pass: skops refuses any type that is neither its default nor in TRUSTED_TYPES before it

@@ -115,9 +115,12 @@ def verify_model_files(model_dir: str | Path, sums_file: str | Path = SUMS_FILE,
 
 def build_nlp(folder: str | Path, *, full: bool = True):
     """Load the model folder with the chosen components and add ours (no verification)."""
-    import spacy
+    from pipeline.torchless import torch_hidden
 
-    from pipeline import components  # noqa: F401  (registers the factories)
+    with torch_hidden():  # thinc would import PyTorch, unused here
+        import spacy
+
+        from pipeline import components  # noqa: F401  (registers the factories)
 
     spec = PIPELINES["full" if full else "cheap"]
     exclude = [c for c in ALL_MODEL_COMPONENTS if c not in spec["keep"]]
