@@ -1,4 +1,5 @@
-"""Model files: two scikit-learn Pipelines (label, strength) and a card, saved with skops.
+"""Model files: the label Pipeline, the strength model (a Pipeline, or ``encoder.StrengthBlend`` of a
+Pipeline and the fine-tuned encoder's adapter arrays) and a card, saved with skops.
 
 Loading never unpickles: skops rebuilds only types on the trusted list below (its own defaults
 for scikit-learn, numpy and scipy, plus ``TRUSTED_TYPES``); any other type in a file is refused.
