@@ -3,8 +3,7 @@
 PyTorch is needed here only (``pip install torch==2.13.0``, or the ``finetune`` extra); scoring
 runs on numpy (``pipeline.encoder``). The network below is the same BERT as
 ``encoder.pooled`` (same weights, same operations, GELU in its tanh form, plus dropout while
-training); the
-base weights are frozen, and what is learnt (the adapter) is returned as numpy arrays named like
+training); the base weights are frozen, and what is learnt (the adapter) is returned as numpy arrays named like
 the base weights: ``<dense>.lora_a`` / ``<dense>.lora_b`` (rank x in, out x rank), replaced biases
 and layer norms, and ``head.weight`` / ``head.bias``.
 """
@@ -32,7 +31,7 @@ def _torch():
     except ImportError as exc:
         raise FinetuneError(
             f"fine-tuning the strength encoder needs PyTorch; install it with: {INSTALL_TORCH} "
-            "(or set train.encoder: false in params.yaml to train without the encoder)") from exc
+            "(`claimcheck train` does not: it reuses the committed encoder)") from exc
     return torch
 
 

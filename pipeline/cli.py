@@ -347,7 +347,7 @@ def report(ctx, pred_path, out_dir, stories_file, model_path):
 def finetune(ctx, data_dir, out_path):
     """Fine-tune the strength encoder (all-MiniLM-L6-v2 + adapter) on the strength corpora.
 
-    Needs PyTorch (pip install torch==2.13.0); takes about 10 minutes on 2 cores. `train` blends
+    Needs PyTorch (pip install torch==2.13.0); takes about 5 minutes on 2 cores. `train` blends
     the encoder file into the model's strength predictions (params: train.encoder).
 
     \b

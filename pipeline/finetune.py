@@ -47,13 +47,11 @@ def make_encoder(params: dict):
 
 def finetune(data_dir: Path, out: Path, params: dict, log=None):
     """Fit the encoder on the corpora in ``data_dir`` and write it to ``out``; returns the encoder."""
-    from pipeline.torchless import skops_io
-
-    sio = skops_io()
-
     from pipeline.atomic import atomic_open, write_json
+    from pipeline.torchless import skops_io
     from pipeline.train import training_frame
 
+    sio = skops_io()
     texts, strengths, weights = encoder_rows(training_frame(data_dir, params), params)
     encoder = make_encoder(params).fit(texts, strengths, sample_weight=weights, log=log)
     card = {"format": ENCODER_FORMAT, "rows": len(texts), "fingerprint": fingerprint(texts, strengths, weights),
@@ -67,12 +65,10 @@ def finetune(data_dir: Path, out: Path, params: dict, log=None):
 
 def load_encoder(path: str | Path) -> tuple[object, dict]:
     """(encoder, card) of an encoder file written by ``finetune``; only trusted types are built."""
+    from pipeline.model import TRUSTED_TYPES
     from pipeline.torchless import skops_io
 
     sio = skops_io()
-
-    from pipeline.model import TRUSTED_TYPES
-
     path = Path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no such encoder file; build it with `claimcheck finetune --out {path}` "
