@@ -389,7 +389,7 @@ def train(ctx, label_files, data_dir, out_path):
     label_files = label_files_in(label_files)
     out = resolve_model(out_path, params)
     _say(ctx, "training (a few minutes)...")
-    model = train_model(resolve_data(data_dir, params), out, params, label_files)
+    model = train_model(resolve_data(data_dir, params), out, params, label_files, log=lambda line: _say(ctx, line))
     rows = model.card["rows"]["label"]
     _say(ctx, f"trained on {sum(rows.values())} labelled rows")
     click.echo(str(out))

@@ -324,7 +324,7 @@ def story_designs(params: dict | None) -> bool:
 
 
 def _rejudge(claims: list[dict], model_path, params: dict | None) -> int:
-    from pipeline.classify import rejudge_story_designs
+    from pipeline.verdict.judge import rejudge_story_designs
     from pipeline.model import load_model
     from pipeline.settings import DEFAULTS
 

@@ -67,6 +67,11 @@ def label_from_strength(strength: int, design: str, nonhuman_as_human: bool = Fa
     return None
 
 
+def background_or(label: str | None, strength: int) -> str | None:
+    """A Yu et al. sentence that states no relation (strength 0) is background: supported (6.1)."""
+    return "supported" if strength == 0 else label
+
+
 def insciout_statements(data_dir: Path):
     """InSciOut title and main statements of journal articles, press releases and news."""
     import pandas as pd
@@ -116,7 +121,7 @@ def yu_pubmed(data_dir: Path):
             "context": "",
             "design": design,
             "strength": strength.astype("Int64"),
-            "label": [label_from_strength(int(s), d) for s, d in zip(strength, design)],
+            "label": [background_or(label_from_strength(int(s), d), int(s)) for s, d in zip(strength, design)],
             "study": "pmid:" + df["pmid"].astype(str).str.split(";").str[0].str.replace(r"\.0$", "", regex=True),
             "corpus": "yu:pubmed",
             "role": "abstract",
@@ -136,7 +141,7 @@ def yu_eureka(data_dir: Path):
             "context": "",
             "design": "unknown",
             "strength": strength.astype("Int64"),
-            "label": [label_from_strength(int(s), "unknown") for s in strength],
+            "label": [background_or(label_from_strength(int(s), "unknown"), int(s)) for s in strength],
             "study": "pmid:" + df["sentId"].astype(str).str.split("-").str[0],
             "corpus": "yu:eureka",
             "role": "press_release",

@@ -174,18 +174,26 @@ class StrengthEncoder(ClassifierMixin, BaseEstimator):
             w = _MERGED[self] = merge(config, base, self.adapter_, self.alpha / self.rank)
         return w
 
-    def predict_proba(self, X) -> np.ndarray:
-        from scipy.special import softmax
-
+    def embed(self, X) -> np.ndarray:
+        """The pooled sentence vector of each text (what the head reads; the verdict model reads it too)."""
         from pipeline.minilm import token_ids
 
         ids = token_ids(_texts(X))
         w = self._weights()
-        out = np.zeros((len(ids), len(w["head"][1])), dtype=np.float64)
+        out = np.zeros((len(ids), w["head"][0].shape[0]), dtype=np.float32)
         for rows in length_batches([len(s) for s in ids]):
-            e = pooled(w, *padded([ids[i] for i in rows]))
-            out[rows] = softmax(e @ w["head"][0] + w["head"][1], axis=1)
+            out[rows] = pooled(w, *padded([ids[i] for i in rows]))
         return out
+
+    def proba_from_embedding(self, E: np.ndarray) -> np.ndarray:
+        """Strength probabilities from pooled vectors (``embed``)."""
+        from scipy.special import softmax
+
+        w = self._weights()
+        return softmax(np.asarray(E, dtype=np.float32) @ w["head"][0] + w["head"][1], axis=1).astype(np.float64)
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.proba_from_embedding(self.embed(X))
 
     def predict(self, X):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
@@ -206,13 +214,19 @@ class StrengthBlend(ClassifierMixin, BaseEstimator):
         self.classes_ = self.lexical.classes_
         return self
 
-    def predict_proba(self, X) -> np.ndarray:
+    def proba_and_embedding(self, X) -> tuple[np.ndarray, np.ndarray | None]:
+        """Strength probabilities and the encoder's pooled vectors (None without the encoder): one
+        encoder pass serves the strength head and the verdict model."""
         p = self.lexical.predict_proba(X)
         if self.encoder is None or not self.encoder_weight:
-            return p
+            return p, None
         if list(self.encoder.classes_) != list(self.classes_):
             raise ValueError("the strength encoder and the lexical model have different classes")
-        return (1.0 - self.encoder_weight) * p + self.encoder_weight * self.encoder.predict_proba(X)
+        E = self.encoder.embed(X)
+        return (1.0 - self.encoder_weight) * p + self.encoder_weight * self.encoder.proba_from_embedding(E), E
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.proba_and_embedding(X)[0]
 
     def predict(self, X):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

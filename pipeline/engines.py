@@ -86,7 +86,7 @@ def classify_batch(batch: list, found: list, job: Job) -> tuple[list, dict]:
     """Label the claims ``extract_batch`` found in ``batch``; the result of ``process_batch``. All
     claims of the batch go through the model in one call (a claim's output does not depend on the
     other claims)."""
-    from pipeline.classify import classify_claims
+    from pipeline.verdict.judge import classify_claims
     from pipeline.quantities import annotate
     from pipeline.records import Article
 

@@ -12,9 +12,9 @@ MAIN_NEWS = "News:main_statement"
 def _label_block(model, frame, truth) -> tuple[dict, list, list]:
     from pipeline.metrics import classification_scores, reliability
 
-    from pipeline.classify import judge
+    from pipeline.verdict.judge import judge
 
-    proba, _, _, _ = judge(frame.reset_index(drop=True), model)
+    proba, _, _, _, _ = judge(frame.reset_index(drop=True).to_dict("records"), model)
     classes = list(LABELS)
     pred = [classes[i] for i in proba.argmax(axis=1)]
     scores = classification_scores(list(truth), pred, LABELS)

@@ -26,18 +26,21 @@ TRUSTED_TYPES = (
     "pipeline.features.DesignCross",
     "pipeline.features.StrengthText",
     "pipeline.features.TextColumn",
+    "pipeline.verdict.estimator.VerdictModel",
 )
 FORMAT = "claimcheck-model/1"
 
 
 @dataclass
 class ClaimModel:
-    """A loaded model: ``label`` and ``strength`` Pipelines and the model card."""
+    """A loaded model: the corpus ``label`` Pipeline, the ``strength`` model, the ``verdict`` model
+    that reads both with the claim's page (None in files written before it) and the model card."""
 
     label: object
     strength: object
     card: dict
     path: str = ""
+    verdict: object = None
 
     @property
     def classes(self) -> list[str]:
@@ -49,7 +52,8 @@ class ClaimModel:
         use = ((params or {}).get("classify") or {}).get("encoder", True)
         if use or not hasattr(self.strength, "lexical"):
             return self
-        return ClaimModel(label=self.label, strength=self.strength.lexical, card=self.card, path=self.path)
+        return ClaimModel(label=self.label, strength=self.strength.lexical, card=self.card, path=self.path,
+                          verdict=self.verdict)
 
 
 def _sklearn_version() -> str:
@@ -72,9 +76,11 @@ def save_model(model: ClaimModel, path: str | Path) -> Path:
 
     path = Path(path)
     card = dict(model.card, format=FORMAT)
-    _plain_vocabularies((model.label, model.strength))
+    _plain_vocabularies((model.label, model.strength, model.verdict))
     with atomic_open(path, "wb") as fh:
         blob = {"label": model.label, "strength": model.strength, "card": card}
+        if model.verdict is not None:
+            blob["verdict"] = model.verdict
         fh.write(sio.dumps(blob, compression=zipfile.ZIP_DEFLATED))
     write_json(card_path(path), card)
     return path
@@ -169,7 +175,8 @@ def _load_cached(path: str, mtime: float) -> ClaimModel:
             f"{path}: made with scikit-learn {made_with}, but {_sklearn_version()} is installed; "
             f"retrain with `claimcheck train --out {path}` or install scikit-learn=={made_with}"
         )
-    return ClaimModel(label=obj["label"], strength=obj["strength"], card=card, path=path)
+    return ClaimModel(label=obj["label"], strength=obj["strength"], card=card, path=path,
+                      verdict=obj.get("verdict"))
 
 
 def load_model(path: str | Path) -> ClaimModel:

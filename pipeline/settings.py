@@ -29,6 +29,11 @@ DEFAULTS: dict = {
         "user_label_weight": 5.0,
         "encoder": "models/strength-encoder.skops",
         "encoder_weight": 0.5,
+        "verdict_C": 0.3,
+        "web_weight": 1.0,
+        "corpus_weight": 1.0,
+        "verdict_folds": 5,
+        "embedding_scale": 0.5,
     },
     "finetune": {
         "out": "models/strength-encoder.skops",

@@ -141,7 +141,7 @@ def model_card(df, params: dict, data_dir: Path, label_files=()) -> dict:
     }
 
 
-def train(data_dir: Path, out: Path, params: dict, label_files=()) -> ClaimModel:
+def train(data_dir: Path, out: Path, params: dict, label_files=(), log=None) -> ClaimModel:
     """Train both models and write the model file and its card to ``out``."""
     from pipeline.labels import read_label_files
 
@@ -152,5 +152,27 @@ def train(data_dir: Path, out: Path, params: dict, label_files=()) -> ClaimModel
     if getattr(strength_model, "card_", None):
         card["strength_encoder"] = dict(strength_model.card_, weight=strength_model.encoder_weight)
     model = ClaimModel(label=label_model, strength=strength_model, card=card)
+    model.verdict, card["verdict"] = fit_verdict_model(df, model, data_dir, params, log=log)
     save_model(model, out)
     return model
+
+
+def fit_verdict_model(df, model: ClaimModel, data_dir: Path, params: dict, *, log=None):
+    """The verdict model over ``model``'s corpus and strength models, calibrated on out-of-fold
+    predictions; and what the card says of it."""
+    from collections import Counter
+
+    from pipeline.verdict import training
+
+    rows = training.verdict_rows(df, data_dir, params, log=log)
+    feats = training.inputs(rows.claims, model)
+    verdict = training.fit_verdict(rows, feats, params)
+    temperatures = training.calibrate(verdict, rows, training.out_of_fold(rows, feats, params))
+    card = {
+        "rows": {k: int(v) for k, v in sorted(Counter(o.split(":")[0] if o.startswith("webclaims") else o
+                                                      for o in rows.origin).items())},
+        "temperature": {k: round(float(v), 4) for k, v in sorted(temperatures.items())},
+        "encoder_vector": verdict.full_ is not None,
+        "split": "webclaims pages by a hash of the page id: train and dev only (test is never read)",
+    }
+    return verdict, card

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.codebook_rules import apply_rule, codebook_rule
+from pipeline.verdict.rules import apply_rule, codebook_rule
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,25 @@ def codebook_rule(text: str, design: str = "unknown", strength: int | None = Non
     return None
 
 
+RULE_NAMES = ("hype", "vague_figure", "animal", "limits", "obs_causal")
+
+
+def fired_rules(text: str, design: str = "unknown", strength: int | None = None,
+                strength_p: float | None = None) -> dict[str, str]:
+    """Every rule that fires on this claim: name -> the words that made it fire. The verdict model
+    takes them as features (the data decides how much each one counts)."""
+    out = {}
+    for name, pattern in (("hype", HYPE), ("vague_figure", VAGUE_FIGURE), ("limits", LIMITS)):
+        hit = pattern.search(text)
+        if hit:
+            out[name] = hit.group(0)
+    if design == "animal" and (strength or 0) >= 1 and not ANIMAL_WORDS.search(text):
+        out["animal"] = "an animal or lab study"
+    if design == "observational" and strength == 3 and (strength_p is None or strength_p >= CONFIDENT_CAUSAL):
+        out["obs_causal"] = "direct causal wording"
+    return out
+
+
 def apply_rule(proba: dict, rule: tuple[str, str] | None, weight: float) -> dict:
     """Move ``weight`` of the probability mass to the rule's label (no rule: unchanged)."""
     if rule is None:
