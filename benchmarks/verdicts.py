@@ -127,11 +127,16 @@ def cross_validation(model, data_dir: Path, params: dict) -> None:
     for use, z in oof.items():
         if z is None:
             continue
-        t = training.fit_temperature(z[web], y[web]) if False else 1.0
+        t = training.fit_temperature(z, y)
         p = softmax(z / t, axis=1)
         pred = np.array(LABELS)[p.argmax(1)]
         table[f"verdict {use} (OOF)"] = scores(y[web], pred[web], p[web], np.array(regs)[web],
                                                 np.array(rows.confidence)[web], np.array(heads)[web])
+        top = p[web].max(1)
+        right = pred[web] == y[web]
+        print(f"{use}: temperature {t:.2f}; abstain threshold -> share flagged, accuracy of the rest: " + ", ".join(
+            f"{th:.2f} -> {np.mean(top < th):.2f}, {right[top >= th].mean():.3f}"
+            for th in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)))
     # baseline, out of fold on the same folds
     folds = int(training.settings(params)["verdict_folds"])
     fold = np.array([training.fold_of(g, folds) for g in rows.groups])

@@ -11,7 +11,7 @@ from pipeline.records import LABELS
 
 CSV_FIELDS = (
     "claim_id", "article_id", "source", "story", "kind", "type", "label", "p_hedged", "p_supported",
-    "p_overstated", "strength", "abstain", "design", "start_char", "end_char", "text", "cues", "numbers",
+    "p_overstated", "strength", "abstain", "reason", "design", "start_char", "end_char", "text", "cues", "numbers",
     "finding", "relation", "relation_basis", "reference_strength", "exceeds_cap", "number_flags",
 )
 

@@ -61,9 +61,11 @@ def test_claim_records_follow_the_contract(example_run):
     assert len(claims) >= 30
     for c in claims:
         for key in ("claim_id", "article_id", "source", "story", "text", "start_char", "end_char", "type",
-                    "label", "proba", "strength", "cues", "numbers", "design"):
+                    "label", "proba", "strength", "cues", "numbers", "design", "reason", "statement_kind",
+                    "evidence_basis", "treatment_status", "register", "headline"):
             assert key in c, key
         assert c["label"] in ("hedged", "supported", "overstated")
+        assert c["reason"].strip(), c
         assert set(c["proba"]) == {"hedged", "supported", "overstated"}
         assert abs(sum(c["proba"].values()) - 1) < 1e-6
         assert c["strength"] in (0, 1, 2, 3)
