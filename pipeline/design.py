@@ -18,6 +18,13 @@ nothing explicit is there. An explicit mention that cites earlier work ("previou
 "in line with studies in animal models", "other trials have shown") counts as a weak hint only, and
 so does observational wording about data in a sentence that also speaks of a trial.
 
+The design only comes from a specific description of a study (CODEBOOK.md 6.2, 6.3): a mention
+that describes no study gives no design at all, not even a weak hint: trials said to be scarce,
+limited or lacking ("controlled trials are still scarce", "few randomised trials exist", "only two
+small trials"), a negated mention ("no controlled trials have been done", "never tested in a
+randomised trial"), a vague plural mention ("early studies", "small trials", "some trials"), and
+trials still to come ("larger trials are needed", "calls for more trials", "trials are under way").
+
 ``pool_story_designs(claims)``: claims of unknown design take their story's most frequent design.
 """
 
@@ -75,7 +82,7 @@ _RULES: list[tuple[str, bool, re.Pattern]] = [
         r"\b(?:double|single|triple)[- ]blind(?:ed)?\b(?: (?:randomi[sz]ed|placebo[- ]controlled|controlled|clinical|trial|study)){0,3}"
         r"|\brandomi[sz]ed\b(?: (?:controlled|clinical|placebo[- ]controlled|double[- ]blind|crossover|trial|study|studies|trials)){0,3}"
         r"|\brandomly (?:assigned|allocated|split|divided|selected to receive)\b"
-        r"|\bplacebo(?:[- ]controlled)?\b(?: (?:trial|study|group|pill))?"
+        r"|\bplacebo(?:[- ]controlled)?\b(?! effects?\b|[- ]like\b)(?: (?:trial|study|group|pill))?"
         r"|\b(?:controlled|clinical|vaccine|drug) trials?\b|\bRCTs?\b"
         r"|\bphase (?:[123i]{1,3}|one|two|three)(?:/(?:[123i]{1,3}))?[ab]?(?: clinical)? (?:trial|study)\b"
         r"|\b(?:were|was) (?:randomly )?(?:assigned|allocated) to\b|\bcrossover (?:trial|study)\b"
@@ -137,6 +144,67 @@ _OBSERVATIONAL_WORDS = re.compile(r"\b(?:observational|cohort|case[- ]control|cr
                                   r"epidemiolog\w+|surveys?|population[- ]based)\b", re.I)
 
 
+# Mentions that describe no study (CODEBOOK.md 6.2, 6.3): the design never comes from them.
+_ADJ = (r"(?:(?:large|larger|small|smaller|randomi[sz]ed|controlled|clinical|placebo-controlled|double-blind|"
+        r"good|high-quality|well-designed|well-controlled|proper|published|human|reliable|rigorous|long-term|"
+        r"such|big|bigger|major|independent|formal|robust|quality|solid|real|adequate|properly|"
+        r"conducted|convincing|strong|definitive|randomly|the|a|an)\s+)")
+_STUDY_NOUN = re.compile(r"\b(?:trials?|stud(?:y|ies)|research|experiments?|evidence|data|RCTs?|reviews?|"
+                         r"analys[ie]s|surveys?|cohorts?)\b", re.I)
+# negated or scarce: "no controlled trials", "few randomised trials", "only two small trials", "lack of trials"
+_NONE_BEFORE = re.compile(
+    r"\b(?:no|not|never|without|nor|any|few|fewer|little|lack(?:s|ing)? of|absence of|shortage of|"
+    r"(?:only|just) (?:a few|a handful of|a couple of|one|two|three|four|five|\d+)|a handful of|hardly any|"
+    r"too few|not enough|not many|not a single)\s+" + _ADJ + "{0,3}$"
+    # "has never been tested in a randomised trial", "not backed by clinical trials"
+    r"|\b(?:not|never|n't)\s+(?:yet\s+)?(?:been\s+)?(?:tested|studied|evaluated|examined|assessed|proven|"
+    r"shown|confirmed|backed|supported)\s+(?:in|by|with|through)\s+(?:any\s+)?" + _ADJ + "{0,3}$", re.I)
+# plural mentions with nothing specific: "early studies", "small trials", "some trials", "other studies";
+# and the trials still to come: "larger trials", "more studies", "future trials"
+_VAGUE_BEFORE = re.compile(
+    r"\b(?:some|several|many|various|numerous|early|earlier|initial|preliminary|small|smaller|limited|"
+    r"a few|other|more|larger|bigger|longer|further|additional|future|better|well-designed|high-quality|"
+    r"rigorous|proper|definitive)\s+" + _ADJ + "{0,2}$", re.I)
+_PLURAL_END = re.compile(r"(?:trials|studies|experiments|RCTs|data|research|evidence|reviews|analyses|surveys)$", re.I)
+_SPECIFIC_AFTER = re.compile(r"^\s*(?:of|in|on|involving|with|among|including|led|published|from|by|at)\s+"
+                             r"(?:about |around |more than |over |nearly |almost |some )?(?:\d|[A-Z])", re.I)
+# the state of those mentions: "are still scarce", "are needed", "have not been done", "are under way"
+_STATE_AFTER = re.compile(
+    r"^\s*(?:(?:are|is|remain|remains|have been|has been|were|was|will be|would be)\s+)?(?:still\s+|so far\s+|"
+    r"currently\s+|also\s+|urgently\s+|badly\s+)?(?:scarce|lacking|limited|few|rare|sparse|thin|missing|"
+    r"needed|required|necessary|warranted|called for|under ?way|planned|ongoing|in progress|yet to|"
+    r"not (?:yet )?(?:been )?(?:done|conducted|carried out|performed|published|available|completed|run)|"
+    r"(?:do|does) not exist|exist\b)", re.I)
+_CALL_BEFORE = re.compile(r"\b(?:need|needs|needed|call|calls|calling|called|awaits?|awaiting|until|wait for|"
+                          r"waiting for|plans? for|planned)\s+(?:for\s+)?(?:more\s+|further\s+|new\s+)?"
+                          + _ADJ + "{0,3}$", re.I)
+
+
+def _unspecific(text: str, start: int, end: int) -> bool:
+    """The mention at [start, end) describes no study: negated or scarce ("no controlled trials",
+    "few randomised trials exist", "trials are still scarce"), vague and plural ("early studies",
+    "some trials"), or still to come ("larger trials are needed", "calls for more trials")."""
+    while end < len(text) and text[end].isalnum():
+        end += 1  # "randomized controlled trial" + "s"
+    mention = text[start:end]
+    before = text[max(0, start - 50):start]
+    after = text[end:end + 60]
+    # the words right after the mention's noun: "randomised" + " controlled trials are scarce"
+    tail = re.match(r"(?:\s+(?:clinical|controlled|randomi[sz]ed|placebo-controlled|human|large|cohort|"
+                    r"double-blind|trials?|stud(?:y|ies)|RCTs?))*", after)
+    after = after[tail.end():] if tail else after
+    if not _STUDY_NOUN.search(mention + (tail.group(0) if tail else "")):
+        return _NONE_BEFORE.search(before) is not None and bool(re.search(r"(?:stud(?:y|ies)|trials?)\s*$", before))
+    if _NONE_BEFORE.search(before):
+        return True
+    if _STATE_AFTER.match(after):
+        return True
+    if _CALL_BEFORE.search(before):
+        return True
+    plural = _PLURAL_END.search((mention + (tail.group(0) if tail else "")).rstrip()) is not None
+    return plural and _VAGUE_BEFORE.search(before) is not None and not _SPECIFIC_AFTER.match(after)
+
+
 def _is_background(text: str, start: int, end: int) -> bool:
     """The mention at [start, end) cites earlier work: a background marker in the words just
     before it, or a present-perfect report ("have shown") right after it."""
@@ -154,6 +222,8 @@ def _matches(text: str) -> list[tuple[tuple[int, int], int, int, str, bool]]:
     for design, strong, pattern in _RULES:
         for m in pattern.finditer(text):
             kind, explicit = design, strong
+            if _unspecific(text, m.start(), m.end()):
+                continue  # "trials are scarce", "early studies", "no trials", "larger trials are needed"
             if explicit and _is_background(text, m.start(), m.end()):
                 explicit = False
             if kind == "observational" and explicit:

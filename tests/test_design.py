@@ -196,3 +196,55 @@ def test_story_designs_switch_in_compare_run(tmp_path, monkeypatch):
     assert calls == []
     compare.compare_run(articles, [], {"compare": {"story_designs": True}}, model_path="m.skops")
     assert calls == ["m.skops"]
+
+
+# ----------------------------------------------------------------------------- no study described
+@pytest.mark.parametrize("text", [
+    # trials said to be scarce, limited or lacking
+    "Controlled trials are still scarce.",
+    "Few randomised trials exist for this use.",
+    "Randomized controlled trials remain limited.",
+    "There is a lack of clinical trials in children.",
+    "Only two small trials have tested the vaccine so far.",
+    # negated
+    "No controlled trials have been done.",
+    "The claim has never been tested in a randomised trial.",
+    "Not a single placebo-controlled study has been published.",
+    # vague plural mentions
+    "Early studies hint at a benefit for sleep.",
+    "Small trials have reported less pain.",
+    "Some trials found fewer colds.",
+    # calls for more trials, trials still to come
+    "Larger trials are needed before the drug can be recommended.",
+    "Experts call for more randomised controlled trials.",
+    "Clinical trials are under way.",
+    "Further cohort studies are needed to confirm the link.",
+])
+def test_no_design_from_mentions_that_describe_no_study(text):
+    assert detect_design(text) == ("unknown", "")
+
+
+@pytest.mark.parametrize("text, design", [
+    # specific descriptions still count, whatever adjective they carry
+    ("A small randomised trial of 40 patients found less pain.", "experimental"),
+    ("In a new randomised trial, the drug cut migraines by half.", "experimental"),
+    ("The drug did not work in the randomised trial.", "experimental"),
+    ("Early studies in mice hint at a benefit.", "animal"),
+    ("Several cohort studies of 10,000 nurses found a link.", "observational"),
+    ("Trials in 2019 and 2021 showed a benefit.", "experimental"),
+])
+def test_specific_mentions_still_give_the_design(text, design):
+    assert detect_design(text)[0] == design
+
+
+def test_claim_does_not_take_its_design_from_a_statement_that_trials_are_lacking():
+    text = ("Stem cells repair damaged cartilage. Controlled trials are still scarce, "
+            "and larger trials are needed.")
+    mentions = article_design_mentions(text)
+    assert mentions == []
+    assert design_for_claim(mentions, 0, text.index(".") + 1) == ("unknown", "")
+
+
+def test_placebo_effect_is_no_design():
+    assert detect_design("Part of the benefit could be a placebo effect.") == ("unknown", "")
+    assert detect_design("We would need a proper randomised trial to rule out a placebo effect.") == ("unknown", "")

@@ -94,19 +94,29 @@ def _cue_patterns(groups, make):
     return _CUES_COMPILED
 
 
-def _texts(frame) -> list[str]:
-    """The claim's words, and its lead-in's words marked apart."""
-    return [t + " " + " ".join("LEAD_" + w for w in lead.lower().split()) if lead else t
-            for t, lead in zip(frame["text"], frame["lead_in"])]
+def _texts(frame, context: bool = False) -> list[str]:
+    """The claim's words, its lead-in's words marked apart, and (``context``) the sentence before it, marked."""
+    out = []
+    for t, lead, ctx in zip(frame["text"], frame["lead_in"], frame["context"]):
+        words = [t]
+        if lead:
+            words += ["LEAD_" + w for w in re.findall(r"\w+", lead.lower())]
+        if context and ctx and ctx != lead:
+            words += ["CTX_" + w for w in re.findall(r"\w+", ctx.lower())]
+        out.append(" ".join(words))
+    return out
 
 
 class VerdictModel(ClassifierMixin, BaseEstimator):
     """Claim + page fields + corpus-model and strength probabilities (+ encoder vector) -> label."""
 
-    def __init__(self, C: float = 1.0, max_features: int = 20000, embedding_scale: float = 1.0, seed: int = 13):
+    def __init__(self, C: float = 1.0, max_features: int = 20000, embedding_scale: float = 1.0,
+                 context_words: bool = False, balanced: bool = False, seed: int = 13):
         self.C = C
+        self.balanced = balanced
         self.max_features = max_features
         self.embedding_scale = embedding_scale
+        self.context_words = context_words
         self.seed = seed
 
     def _matrix(self, frame, base_p, strength_p, hits, embedding, fit: bool = False):
@@ -116,9 +126,9 @@ class VerdictModel(ClassifierMixin, BaseEstimator):
         if fit:
             self.dense_mean_ = dense.mean(axis=0)
             self.dense_scale_ = np.where(dense.std(axis=0) > 0, dense.std(axis=0), 1.0)
-            words = self.vectorizer_.fit_transform(_texts(frame))
+            words = self.vectorizer_.fit_transform(_texts(frame, self.context_words))
         else:
-            words = self.vectorizer_.transform(_texts(frame))
+            words = self.vectorizer_.transform(_texts(frame, self.context_words))
         blocks = [sp.csr_matrix((dense - self.dense_mean_) / self.dense_scale_), words]
         if embedding is not None:
             blocks.append(sp.csr_matrix(np.asarray(embedding, dtype=float) * self.embedding_scale_))
@@ -137,6 +147,10 @@ class VerdictModel(ClassifierMixin, BaseEstimator):
                                         dtype=np.float32)
         hits = rule_hits(frame, strength_p, self.strength_classes_)
         y = np.asarray(y)
+        if self.balanced:  # each label weighs the same in all (macro-F1 counts each alike)
+            w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+            totals = {c: w[y == c].sum() for c in self.classes_}
+            sample_weight = w * np.array([w.sum() / (len(totals) * totals[c]) for c in y])
         fast = self._matrix(frame, base_p, strength_p, hits, None, fit=True)
         self.fast_ = LogisticRegression(C=self.C, max_iter=5000, random_state=self.seed)
         self.fast_.fit(fast, y, sample_weight=sample_weight)

@@ -41,6 +41,8 @@ def reason(claim: dict, label: str, hits: dict) -> str:
     if label == "overstated":
         if "hype" in hits:
             why = f"hype wording ({_quote(hits['hype'])})"
+        elif "blanket_safety" in hits:
+            why = f"blanket safety claim ({_quote(hits['blanket_safety'])}) with no named trial or regulator"
         elif "vague_figure" in hits:
             why = f"impressive figure with vague attribution ({_quote(hits['vague_figure'])})"
         elif "animal" in hits:
@@ -60,8 +62,8 @@ def reason(claim: dict, label: str, hits: dict) -> str:
         else:
             why = "more certainty or benefit than the evidence given carries"
     elif label == "hedged":
-        if "limits" in hits:
-            why = f"states a limit of the evidence ({_quote(hits['limits'])})"
+        if "limits" in hits or "evidence_limits" in hits:
+            why = f"states a limit of the evidence ({_quote(hits.get('limits') or hits['evidence_limits'])})"
         elif kind == "evidence_state":
             why = "says the evidence is incomplete"
         elif kind == "belief":

@@ -37,6 +37,22 @@ LIMITS = re.compile(
     r"(?:is|are) (?:thought|believed) to|not (?:been )?tested in (?:people|humans))" + _E,
     re.IGNORECASE,
 )
+# 6.2: blanket safety about any treatment is overstated unless a named trial, regulator or review backs it
+BLANKET_SAFETY = re.compile(
+    _W + r"(?:(?:is|are|completely|totally|perfectly|100%) safe|safe (?:and|for) (?:everyone|all|effective)|safely|"
+    r"no (?:known )?(?:risks?|side[- ]effects|downtime|harm)|risk[- ]free|side[- ]effect[- ]free|gentle enough|"
+    r"without (?:any )?(?:risks?|side[- ]effects))" + _E,
+    re.IGNORECASE,
+)
+# 6.3 / tie-break 5: the state of the evidence, in the wordings web pages use
+EVIDENCE_LIMITS = re.compile(
+    _W + r"(?:results? (?:can |may )?vary|vary (?:widely|from person to person)|long-term (?:data|effects|safety|evidence)"
+    r"(?: (?:are|is|remain))? (?:still )?(?:emerging|unknown|unclear|limited|lacking)|(?:is|are|remains?) (?:still )?"
+    r"(?:unclear|uncertain|unknown|under investigation|being studied|not (?:yet )?(?:established|proven|known))|"
+    r"(?:little|limited|scarce|insufficient|not enough|no good|weak|mixed|conflicting) (?:\w+ )?(?:evidence|research|data|studies)|"
+    r"questions remain|(?:trials|studies|research) (?:are|is) (?:still )?(?:limited|scarce|few|lacking|ongoing|under ?way))" + _E,
+    re.IGNORECASE,
+)
 ANIMAL_WORDS = re.compile(
     _W + r"(?:mice|mouse|rats?|rodents?|animals?|monkeys?|pigs?|zebrafish|flies|worms|cells?|lab|dish)" + _E,
     re.IGNORECASE,
@@ -70,7 +86,7 @@ def codebook_rule(text: str, design: str = "unknown", strength: int | None = Non
     return None
 
 
-RULE_NAMES = ("hype", "vague_figure", "animal", "limits", "obs_causal")
+RULE_NAMES = ("hype", "vague_figure", "animal", "limits", "obs_causal", "blanket_safety", "evidence_limits")
 
 
 def fired_rules(text: str, design: str = "unknown", strength: int | None = None,
@@ -78,7 +94,8 @@ def fired_rules(text: str, design: str = "unknown", strength: int | None = None,
     """Every rule that fires on this claim: name -> the words that made it fire. The verdict model
     takes them as features (the data decides how much each one counts)."""
     out = {}
-    for name, pattern in (("hype", HYPE), ("vague_figure", VAGUE_FIGURE), ("limits", LIMITS)):
+    for name, pattern in (("hype", HYPE), ("vague_figure", VAGUE_FIGURE), ("limits", LIMITS),
+                          ("blanket_safety", BLANKET_SAFETY), ("evidence_limits", EVIDENCE_LIMITS)):
         hit = pattern.search(text)
         if hit:
             out[name] = hit.group(0)

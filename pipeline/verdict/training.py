@@ -16,6 +16,8 @@ VERDICT_DEFAULTS = {
     "corpus_weight": 0.3,  # sample weight of a held-out corpus row
     "verdict_folds": 5,  # grouped folds for the out-of-fold predictions the calibration is fitted on
     "embedding_scale": 1.0,  # the encoder vector's scale against the other (standardised) features
+    "context_words": False,  # the words of the sentence before the claim as features too
+    "balanced": False,  # weigh the three labels alike
 }
 
 
@@ -53,6 +55,7 @@ def fit_verdict(rows: VerdictRows, feats: dict, params: dict):
 
     s = settings(params)
     model = VerdictModel(C=float(s["verdict_C"]), embedding_scale=float(s["embedding_scale"]),
+                         context_words=bool(s["context_words"]), balanced=bool(s["balanced"]),
                          seed=int((params.get("train") or {}).get("seed", 13)))
     model.fit(verdict_frame(rows.claims), rows.labels, base_p=feats["base_p"], strength_p=feats["strength_p"],
               strength_classes=feats["strength_classes"], embedding=feats.get("embedding"),
