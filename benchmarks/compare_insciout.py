@@ -102,18 +102,18 @@ def extract(articles: list[dict], params: dict):
     return out_articles, claims
 
 
-def coded_statements(data_dir: Path):
-    """The coded main statements of news stories in the development (trial) sample, with codebook labels."""
+def coded_statements(data_dir: Path, field: str = "main_statement"):
+    """The coded main statements (or titles) of news stories in the development (trial) sample, with codebook labels."""
     import pandas as pd
 
     from pipeline.corpora import DEV_SAMPLE, insciout_statements
 
     df = insciout_statements(data_dir)
-    df = df[(df["corpus"] == f"insciout:{DEV_SAMPLE}") & (df["role"] == "News:main_statement")]
+    df = df[(df["corpus"] == f"insciout:{DEV_SAMPLE}") & (df["role"] == f"News:{field}")]
     df = df[df["strength"].notna() & (df["strength"] >= 1)]
     raw = pd.read_csv(data_dir / "insciout" / "statements.csv")
     raw = raw[raw["reference"].astype(str).str.startswith(f"{DEV_SAMPLE}-") & (raw["source_category"] == "News")
-              & (raw["field"] == "main_statement")]
+              & (raw["field"] == field)]
     designs = {(r.reference.split("-", 1)[1], str(r.text).strip()): r.design for r in raw.itertuples()}
     rows = []
     for r in df.itertuples():
@@ -193,6 +193,24 @@ def write_errors(path: str, labelled) -> None:
             row = (s["study"], s["text"], c["text"], s["label"], c["label"], c.get("strength"), s["strength"],
                    c.get("design"), s["coded_design"], c.get("rule", ""), c.get("context", ""))
             fh.write("\t".join(_cell(v) for v in row) + "\n")
+
+
+def headlines(data: Path, by_study, found_at: float) -> None:
+    """The coded titles of the news stories (which open their text): found among the headline claims
+    of their study, and labelled right."""
+    titles = coded_statements(data, "title")
+    found = []
+    for s in titles:
+        words = content_words(s["text"])
+        heads = [(containment(words, cw), c) for cw, c in by_study[s["study"]] if c.get("headline")]
+        top = max(heads, key=lambda x: x[0]) if heads else (0.0, None)
+        if top[0] >= found_at:
+            found.append((s, top[1]))
+    pairs = [(s["label"], c["label"]) for s, c in found if s["label"] in LABELS]
+    f1, _ = macro_f1(pairs)
+    print(f"HEADLINES: coded news titles stating a relation (causal codes 2-6) found as headline claims: "
+          f"{len(found)}/{len(titles)} = {len(found) / max(len(titles), 1):.3f} (target >= 0.80); label macro-F1 on "
+          f"the {len(pairs)} found with a codebook label: {f1:.3f} (target >= 0.75)")
 
 
 def main(argv=None) -> int:
@@ -275,6 +293,7 @@ def main(argv=None) -> int:
     strength_pairs = [(s["strength"], c.get("strength")) for s, c in found]
     acc = sum(a == b for a, b in strength_pairs) / max(len(strength_pairs), 1)
     print(f"  strength (0-3) accuracy on found statements: {acc:.3f}")
+    headlines(data, by_study, args.found_at)
     from pipeline.stories import story_threshold
 
     threshold = story_threshold(params)

@@ -95,3 +95,13 @@ def test_gold_keys_match_one_claim_each_and_prefer_the_item_over_its_lead_in():
     claim_gold, gold_claim = webclaims.match_claims(claims, gold)
     assert gold_claim == [1, 0, 2, None]
     assert claim_gold == [1, 0, 2]
+
+
+def test_verdict_settings_in_params_yaml_match_the_built_in_defaults():
+    import yaml
+
+    from pipeline.settings import DEFAULTS, PROJECT_DIR
+    from pipeline.verdict.training import VERDICT_KEYS
+
+    committed = yaml.safe_load((PROJECT_DIR / "params.yaml").read_text())["train"]
+    assert {k: committed[k] for k in VERDICT_KEYS} == {k: DEFAULTS["train"][k] for k in VERDICT_KEYS}

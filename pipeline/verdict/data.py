@@ -35,8 +35,9 @@ class VerdictRows:
 
 
 def webclaims_rows(data_dir: Path, splits, *, nlp=None, params: dict | None = None, weight: float = 1.0,
-                   stats: dict | None = None) -> VerdictRows:
-    """The extracted claims of the webclaims pages of ``splits`` that match a gold claim.
+                   confidence_weights: dict | None = None, stats: dict | None = None) -> VerdictRows:
+    """The extracted claims of the webclaims pages of ``splits`` that match a gold claim, weighted
+    ``weight`` times their gold confidence's weight (``confidence_weights``, default 1 for all).
     ``stats`` (if given) receives gold / found / extracted / not-claim counts per register."""
     from pipeline import webclaims
 
@@ -60,7 +61,7 @@ def webclaims_rows(data_dir: Path, splits, *, nlp=None, params: dict | None = No
             rows.groups.append("page:" + page["id"])
             rows.origin.append("webclaims:" + page["register"])
             rows.confidence.append(gold[g]["confidence"])
-            rows.weights.append(weight)
+            rows.weights.append(weight * (confidence_weights or {}).get(gold[g]["confidence"], 1.0))
     return rows
 
 

@@ -10,19 +10,17 @@ import numpy as np
 from pipeline.records import LABELS
 from pipeline.verdict.data import VerdictRows
 
-VERDICT_DEFAULTS = {
-    "verdict_C": 0.5,  # LogisticRegression C of the verdict model
-    "web_weight": 1.0,  # sample weight of a webclaims row
-    "corpus_weight": 0.3,  # sample weight of a held-out corpus row
-    "verdict_folds": 5,  # grouped folds for the out-of-fold predictions the calibration is fitted on
-    "embedding_scale": 1.0,  # the encoder vector's scale against the other (standardised) features
-    "context_words": False,  # the words of the sentence before the claim as features too
-    "balanced": False,  # weigh the three labels alike
-}
+# the keys of params["train"] the verdict model reads (defaults and comments: pipeline.settings / params.yaml)
+VERDICT_KEYS = ("verdict_C", "web_weight", "corpus_weight", "verdict_folds", "embedding_scale", "context_words",
+                "balanced", "medium_confidence_weight", "low_confidence_weight")
 
 
 def settings(params: dict) -> dict:
-    return {**VERDICT_DEFAULTS, **{k: v for k, v in (params.get("train") or {}).items() if k in VERDICT_DEFAULTS}}
+    """The verdict model's settings: params.yaml's train section over the built-in defaults."""
+    from pipeline.settings import DEFAULTS
+
+    train = {**DEFAULTS["train"], **(params.get("train") or {})}
+    return {k: train[k] for k in VERDICT_KEYS}
 
 
 def inputs(claims: list[dict], model) -> dict:
@@ -113,7 +111,9 @@ def verdict_rows(df, data_dir, params: dict, *, nlp=None, log=None) -> VerdictRo
     s = settings(params)
     rows = VerdictRows()
     if (Path(data_dir) / webclaims.FOLDER).is_dir():
-        rows.extend(webclaims_rows(data_dir, ("train", "dev"), nlp=nlp, params=params, weight=float(s["web_weight"])))
+        rows.extend(webclaims_rows(data_dir, ("train", "dev"), nlp=nlp, params=params, weight=float(s["web_weight"]),
+                                   confidence_weights={"medium": float(s["medium_confidence_weight"]),
+                                                       "low": float(s["low_confidence_weight"])}))
         if log:
             log(f"webclaims: {len(rows)} labelled claims on the train and dev pages")
     rows.extend(corpus_heldout_rows(df, weight=float(s["corpus_weight"])))
