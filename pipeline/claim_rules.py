@@ -7,9 +7,12 @@ A sentence (or a list item read with its lead-in) is a claim when it
 - is not page furniture: heading, question, byline, navigation, boilerplate, a sentence about
   the article itself, a call to action or pure advice with nothing to check;
 - asserts something: it has a finite verb or a copula (from the tagger; tags VBD/VBZ/VBP/MD);
-- is about health: a term of ``HEALTH_TERMS`` / ``HEALTH_ACRONYMS`` occurs in it, or it carries a
-  checkable signal (a causal/hedge/booster cue, a number, advice wording) right after a sentence
-  that mentions health (pronoun follow-ups such as "It cut the risk by a third.").
+- is about health: a term of ``HEALTH_TERMS`` / ``HEALTH_ACRONYMS`` occurs in it, or it follows
+  within ``RECENT_UNITS`` sentences one that mentions health (follow-ups such as "It cut the risk
+  by a third."), unless the writer speaks of themselves.
+
+A headline (the title-shaped first line of a text, or a metadata-only title) is a claim when it
+states a finding (``states_finding``), not when it names a topic or a product or asks a question.
 
 The functions only read token tags and dependencies when the Doc has them, so they also work
 (less precisely) on a cheap pipeline without tagger or parser.
@@ -17,6 +20,7 @@ The functions only read token tags and dependencies when the Doc has them, so th
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pipeline.lexicon import CAUSAL
@@ -89,6 +93,13 @@ HEALTH_TERMS: tuple[str, ...] = (
     "listeria", "e. coli", "gonorrhoea", "gonorrhea", "chlamydia", "syphilis",
     "sexually transmitted", "dental", "tooth", "teeth", "blindness", "deafness", "eating disorder",
     "conceive", "conceiving", "conception", "live longer", "lived longer", "longer life", "longer lives",
+    # body, skin, hair and complaints that health web pages sell remedies for
+    "body", "hair", "hair loss", "baldness", "scalp", "wrinkle", "acne", "spots", "rash", "itch", "itching",
+    "gum", "gums", "teething", "tinnitus", "bloating", "constipation", "diarrhoea", "diarrhea",
+    "nausea", "muscle", "joint", "joints", "bladder", "pelvic floor", "libido", "erectile", "menstrual",
+    "period pain", "hot flash", "toxin", "toxins", "detox", "remedy", "remedies", "cure", "cured",
+    "heal", "heals", "healing", "clinically", "inflammatory", "anti-inflammatory", "nutrient",
+    "allergen", "pollen", "radiation", "sunburn", "sunscreen", "spf", "uv", "iq", "bmi",
     # units
     "mmhg", "mg/dl", "mmol/l", "mg",
 )
@@ -113,6 +124,9 @@ def has_medical_word(text: str) -> bool:
     """A medical-looking word (by affix) that the compact term list lacks."""
     return _MEDICAL_WORD.search(text) is not None or _HEALTH_EXTRA.search(text) is not None
 
+
+# a sentence without a health term can still be a claim this many sentences after one that has one
+RECENT_UNITS = 2
 
 # --------------------------------------------------------------------------- token level
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -182,18 +196,26 @@ _BOILERPLATE_START = re.compile(
     r"(?i:advertisement\b|\d+\s+(?:comments?|shares?|replies)\b)"
     r"|(?i:more (?:from|on|about|stories|news|coverage|reading)|related|see also|also (?:read|see)|"
     r"read also|recommended|trending|popular|latest|further reading|you (?:may|might) also like)\b[^.!?]*:$"
+    r"|(?i:about (?:the )?(?:journal|study|company|author|authors|trial|charity|university)\s*:)"
     r"|(?i:about )(?:the )?[A-Z][\w&.-]*(?: (?:of |for |and )?[A-Z][\w&.-]*)*\s*:?\s*$"
     r"|(?!(?:We|It|This|That|These|Those|They|He|She|There|You|I|Our|Their|His|Her)\b)"
     r"[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,6} (?:is|are) (?:a|an|the|one of the) (?i:(?:[\w-]+ ){0,5}"
     r"(?:association|society|organi[sz]ation|company|charity|foundation|institute|journal|"
-    r"non-?profit|network|membership|publisher|firm|agency|corporation|provider|leader))\b")
+    r"non-?profit|not-for-profit|network|membership|publisher|firm|agency|corporation|provider|leader|"
+    r"partnership|trust|centre|center|university|college|school))\b")
 _NAV_SEPARATOR = re.compile(r"\s[|›»>/•·]\s")
 _NAVIGATION = re.compile(r"(?i:home|menu|search|log ?in|sign ?in|register|next|previous|back|more|"
                          r"share|print|email)$")
 _ABOUT_ARTICLE = re.compile(
     r"\b(?:this|our) (?:article|story|post|piece|page|website|site|newsletter|podcast|video|"
-    r"column|blog|feature|explainer|guide|episode)\b"
-    r"|^(?:editor'?s note|correction|clarification|update|updated|note)\s*:"
+    r"column|blog|feature|explainer|guide|episode|sheet|fact ?sheet|leaflet|booklet|section)\b"
+    r"|^(?:editor'?s note|correction|clarification|update|updated|note|notes to editors)\s*:"
+    # the article announcing its own content: "Here's an overview of the process:", "Here is what
+    # you need to know.", "In this post I look at ...", "Below we explain ..."
+    r"|^(?:so |and |but )?here(?:'s|’s| is| are| we)\b(?=.{0,60}$)|^(?:below|in what follows)\b"
+    r"|\b(?:in this|this) (?:article|post|guide|piece|page|sheet|leaflet|section)\b"
+    r"|\bwe(?:'ll|’ll| will)? (?:explain|look at|cover|review|explore|walk you through|answer|break down)\b"
+    r"|\bread on\b"
     r"|\b(?:an )?(?:earlier|previous) version of this\b"
     r"|\bnot (?:a substitute for|intended (?:as|to be|to replace)) (?:professional )?(?:medical )?advice\b"
     r"|\bfor (?:general )?informational purposes\b|\bdoes not (?:provide|constitute) medical advice\b",
@@ -206,6 +228,14 @@ _CTA_START = re.compile(
     r"for (?:a )?(?:full|more|further) (?:list|details|information)|to (?:learn|find out|read) more|if you (?:or someone|have (?:any )?(?:questions|concerns)|are "
     r"(?:worried|concerned)|think|need|notice|experience))\b",
     re.I)
+# selling and booking anywhere in the sentence: "Try it risk-free for 30 days", "save 15% on your
+# first order", "book a consultation with our team", "Our pharmacists are happy to help you choose"
+_CTA_ANYWHERE = re.compile(
+    r"\brisk[- ]free\b|\bsave \d+\s?(?:%|per ?cent)|\b(?:on|off) your first order\b"
+    r"|\bbook (?:a|an|your) (?:\w+ ){0,2}(?:consultation|appointment|visit|call|session)\b"
+    r"|^(?:browse|shop|order|buy|start your)\b|\border (?:a|an|your|yours|now|today)\b|\bin our (?:online )?(?:shop|store)\b"
+    r"|\b(?:is|are) (?:always )?happy to (?:help|talk|advise|answer)\b"
+    r"|\b(?:can|will) help you (?:stop|choose|decide)\b|\bwill help you find\b|^get (?:medical )?(?:help|advice)\b", re.I)
 _QUESTION_END = re.compile(r"\?[\"'”’)\]]*\s*$")
 _ADVICE = re.compile(r"\b(?:should|must|ought to|need to|needs to|it is important to|it's "
                      r"important to|make sure|recommend\w*|advis\w+)\b", re.I)
@@ -222,6 +252,7 @@ _VAGUE_END = frozenset({
     "habits", "ideas", "suggestions", "recommendations", "advice", "measures", "changes", "rules",
     "guidelines", "findings", "results", "benefits", "risks", "effects", "symptoms", "signs",
     "questions", "ones", "others", "people", "groups", "categories", "types", "kinds",
+    "stages", "phases", "parts", "components", "elements",
 })
 
 
@@ -297,6 +328,28 @@ def reads_as_sentence(span, text: str | None = None) -> bool:
     return False
 
 
+def is_label(text: str) -> bool:
+    """A short name in Title Case: a step, section or product named in a list ("Recovery &
+    Monitoring", "Treatment Plan"), not a finding ("Reduced fatigue")."""
+    text = text.strip()
+    words = re.findall(r"[A-Za-z][\w'’-]*", text)
+    if not 2 <= len(words) <= 5 or final_punct(text):
+        return False
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(content) and all(w[0].isupper() for w in content)
+
+
+def continues_list(line: str) -> bool:
+    """A whole line that can be an item of a list set out as paragraphs without bullets, when it
+    follows a lead-in ending with ":" or another such item ("Our clinicians prescribe it to people
+    who:" / "Have a BMI of 30 or above"): no closing punctuation, not a wh-heading or a Title Case
+    heading. Text only, so pipeline.firstpass can tell the same items apart before the parse."""
+    line = line.strip()
+    return (bool(line) and len(line) <= TITLE_MAX and not strip_bullet(line)[1]
+            and final_punct(line) not in (".", "!", "?", "…", ":", ";")
+            and _WH_START.match(line) is None and not is_title_case(line))
+
+
 def is_byline(text: str) -> bool:
     return len(text.split()) <= 25 and _BYLINE.search(text.strip()) is not None
 
@@ -351,6 +404,18 @@ def has_assertion(span) -> bool:
     return _FALLBACK_FINITE.search(span.text) is not None
 
 
+def has_untensed_predicate(span) -> bool:
+    """A base-form verb with a subject before it and no auxiliary: a present tense the tagger read
+    as VB ("Our lozenges ease cold symptoms")."""
+    if not _parsed(span):
+        return False
+    for t in span:
+        if t.tag_ == "VB" and t.dep_ in ("ROOT", "conj") and not any(c.dep_ in ("aux", "auxpass") for c in t.children) \
+                and any(c.dep_ in ("nsubj", "nsubjpass") and c.i < t.i for c in t.children):
+            return True
+    return False
+
+
 def is_imperative(span) -> bool:
     """The main verb is a bare VB with no subject and no modal ("Talk to your doctor.")."""
     if not _tagged(span):
@@ -376,7 +441,7 @@ def is_call_to_action(span, text: str | None = None) -> bool:
     "Sign up for our newsletter", "You should ask your pharmacist."; ``text`` is the span's text
     when the caller has it (spaCy rebuilds ``span.text`` from the tokens)."""
     text = (span.text if text is None else text).strip().lstrip("\"'“‘(")
-    if _CTA_START.search(text):
+    if _CTA_START.search(text) or _CTA_ANYWHERE.search(text):
         return True
     if not _tagged(span):
         return False
@@ -392,6 +457,31 @@ def is_call_to_action(span, text: str | None = None) -> bool:
                 verbs.extend(c for c in verb.children if c.dep_ in ("conj", "xcomp") and c.tag_.startswith("VB"))
             return any(v.lower_ in _CONSULT_VERBS for v in verbs)
         return False
+    return False
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|(?i:me|my|myself))\b")
+
+
+def is_first_person(text: str) -> bool:
+    """The writer speaking of themselves ("I", "my", "me")."""
+    return _FIRST_PERSON.search(text) is not None
+
+
+def has_stated_clause(span) -> bool:
+    """A clause with its own subject and finite verb inside advice or a call to action, giving the
+    reason: "Swap them for whole grains, which release their sugar slowly", "Check with your
+    doctor first, because ginkgo can increase the risk of bleeding"."""
+    if not _parsed(span):
+        return False
+    root = span.root
+    for t in span:
+        if t is root or t.dep_ not in SUBJECT_DEPS or t.head is root:
+            continue
+        verb = t.head
+        if verb.tag_ in FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS for c in verb.children):
+            if t.tag_ not in ("PRP",) or t.lower_ not in ("you", "we"):
+                return True
     return False
 
 
@@ -673,3 +763,130 @@ def glued_pieces(text: str) -> list[tuple[int, int, bool]] | None:
             out.append((s + lead, e - trail, furniture))
     # a piece of text between two fragments with no letters (" | ") joins the furniture
     return [p for p in out if p[2] or any(ch.isalpha() for ch in text[p[0]:p[1]])]
+
+
+# --------------------------------------------------------------------------- headlines
+# A title states a finding (codebook section 1) when it has a predicate about health, not only a
+# noun phrase: "Coffee cuts liver cancer risk", "Statins linked to lower dementia risk",
+# "X: the breakthrough transforming weight loss", "The natural way to lower cholesterol".
+TITLE_MAX = 200
+# verbs of news about an activity, not a finding ("X announces results", "Y seeks volunteers")
+_ACTIVITY_VERBS = frozenset(
+    "announce announces announced seek seeks sought recruit recruits recruited launch launches launched "
+    "unveil unveils unveiled open opens opened host hosts hosted invite invites invited welcome welcomes "
+    "welcomed join joins joined publish publishes published release releases released want wants "
+    "need needs explain explains explained answer answers deliver delivers delivered".split())
+_WH_WORDS = frozenset("what how why when where who whom whose which whether".split())
+# promise nouns whose complement is the outcome: "nature's answer to sore gums", "a way to beat
+# allergies", "3 proven tools to rebuild your pelvic floor", "safe relief from hot flashes"
+_PROMISE = re.compile(
+    r"\b(?:answer|shortcut|cure|remedy|remedies|relief|solution|secret|key)s? (?:to|for|from)\b"
+    r"|\b(?:way|ways|tool|tools|method|methods|trick|tricks|secret|secrets|key) to (?:help )?(?!know\b|"
+    r"expect\b|use\b|choose\b|read\b|find\b|get\b|ask\b|talk\b)[a-z]+", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _health_words() -> frozenset:
+    return frozenset(form for term in HEALTH_TERMS if " " not in term for form in plural_forms(term))
+
+
+def title_line_end(text: str) -> int | None:
+    """End of the text's first line when it is shaped like a title (the headline of an article
+    whose text opens with it): text from offset 0, not a list item, at most ``TITLE_MAX``
+    characters, not ending in a full stop, "!", ":" or ";"; else None."""
+    if not text or text[0].isspace():
+        return None
+    nl = text.find("\n")
+    line = text[:len(text) if nl < 0 else nl].rstrip()
+    if not line or len(line) > TITLE_MAX or strip_bullet(line)[1] or final_punct(line) in (".", "!", "…", ":", ";"):
+        return None
+    return len(line)
+
+
+def _wh_ranges(tokens) -> list[bool]:
+    """Per token: inside a wh-clause that names a topic ("What the research says", "Why it
+    matters"), from the wh-word to the next colon or dash."""
+    out, inside = [], False
+    for t in tokens:
+        if t.text in (":", "–", "—", "|") or (t.text == "-" and t.whitespace_ and t.i > 0 and t.doc[t.i - 1].whitespace_):
+            inside = False
+        elif t.lower_ in _WH_WORDS and t.tag_ in ("WRB", "WP", "WP$", "WDT", "") and not (
+                t.lower_ in ("which", "who", "whose") and t.dep_ in ("nsubj", "nsubjpass", "poss") and t.head.dep_ == "relcl"):
+            inside = True
+        out.append(inside)
+    return out
+
+
+def states_finding(span, text: str | None = None) -> bool:
+    """A title (or headline) that states a finding rather than a topic, a product name or a
+    question: it has a predicate outside any wh-clause (a finite verb without a pronoun subject,
+    a participle with a complement: "linked to", "tied with", a verb-ing modifying a noun with an
+    object: "the breakthrough transforming weight loss"), or a promise noun with its outcome
+    ("the natural way to lower cholesterol", "nature's answer to sore gums"). Imperatives ("Keep
+    your memory sharp") and verbs of news about an activity ("X announces results") are not
+    findings. Without a tagger: a causal or correlational word."""
+    text = (span.text if text is None else text).strip()
+    if "?" in text or not any(ch.isalpha() for ch in text):
+        return False
+    if _PROMISE.search(text):
+        return True
+    if not _tagged(span):
+        return _CAUSAL_WORDS.search(text.lower()) is not None or has_correlational(text)
+    tokens = list(span)
+    wh = _wh_ranges(tokens)
+    parsed = _parsed(span)
+    for t, in_wh in zip(tokens, wh):
+        if in_wh or not (t.tag_.startswith("VB") or t.tag_ == "MD"):
+            continue
+        low = t.lower_
+        if low in _health_words():
+            continue  # a condition read as a verb ("Type 2 diabetes reversal program")
+        if t.tag_ in FINITE_TAGS and not (t.tag_ == "VBD" and t.dep_ == "acl"):  # "Statins linked to": a participle
+            verb = t.head if t.dep_ in ("aux", "auxpass") and parsed else t
+            if verb.lower_ in _ACTIVITY_VERBS or low in _ACTIVITY_VERBS:
+                continue
+            if parsed:
+                head = verb
+                while head.dep_ == "conj" and head.head is not head:
+                    head = head.head  # "slows decline but brings risk": the subject of the first verb
+                subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
+                if any(s.tag_ in ("PRP", "EX") for s in subjects):
+                    continue  # "It's time to ...", "They don't want you to hear"
+                if not subjects and not (head.i > span.start and head.doc[head.i - 1].tag_.startswith("NN")
+                                         and any(c.dep_ == "dobj" for c in head.children)):
+                    continue  # a label ("Saw palmetto: ..."), unless a noun before it is its subject
+                    # misread as a compound ("Study links fluoride exposure to ...")
+            return True
+        if not parsed:
+            continue
+        if t.tag_ in ("VBN", "VBD") and t.dep_ in ("ROOT", "acl", "conj", "relcl", "ccomp") and any(
+                c.dep_ in ("prep", "agent", "dobj") for c in t.children) and low not in _ACTIVITY_VERBS:
+            return True  # "linked to", "tied with", "approved for"
+        if t.tag_ == "VBG" and any(c.dep_ == "dobj" for c in t.children) and (
+                (t.dep_ in ("acl", "relcl") and span.start <= t.head.i < t.i
+                 and not any(x.is_punct for x in t.doc[t.head.i + 1:t.i]))
+                or (t.dep_ == "ROOT" and any(c.dep_ == "nsubj" and c.i < t.i for c in t.children))):
+            return True  # "the breakthrough transforming weight loss" (a modifier, or read as a clause)
+    return False
+
+
+_CASE_WORD = re.compile(r"[A-Za-z][\w'’]*")
+
+
+def sentence_case(text: str) -> str:
+    """A Title Case headline in sentence case, so the tagger reads its verbs as verbs ("Vitamin D
+    Pills Protect Against Colds" -> "Vitamin D pills protect against colds"): the first word of the
+    text and of each part after a colon keep their case, and so do acronyms and single letters."""
+    out, pos, first = [], 0, True
+    for m in _CASE_WORD.finditer(text):
+        word = m.group()
+        gap = text[pos:m.start()]
+        if ":" in gap or "?" in gap or "!" in gap:
+            first = True
+        out.append(gap)
+        keep = first or len(word) == 1 or word.isupper() or any(ch.isupper() for ch in word[1:])
+        out.append(word if keep or not word[0].isupper() else word[0].lower() + word[1:])
+        first = False
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)

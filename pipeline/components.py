@@ -5,11 +5,16 @@ decorators; matchers are built when a component is created.
 
 - ``claimcheck_paragraphs`` (before the parser/senter): a sentence starts after every token that
   contains a line break, so sentences never cross paragraphs, headings or list items; the token
-  after a list bullet or an opening quote at a line start never starts a sentence.
+  after a list bullet or an opening quote at a line start never starts a sentence, nor does a
+  clitic glued to its word ("Here's" stays whole); a title-shaped first line
+  (``claim_rules.title_line_end``: the headline of a text that opens with it) is one sentence.
 - ``claimcheck_cues``: cue words of pipeline.lexicon.CUE_SETS -> ``doc.spans["cues"]`` with labels
   hedge, booster, attribution, causal.
 - ``claimcheck_claims``: claim sentences and list items -> ``doc.spans["claims"]`` (label = claim
-  type); rejected sentences -> ``doc.spans["claims_rejected"]`` (label = reason). Span extensions
+  type); rejected sentences -> ``doc.spans["claims_rejected"]`` (label = reason). A Doc's
+  title-shaped first line is judged as a headline (``claim_rules.states_finding``) instead of by
+  the sentence rules; lines after a lead-in ending with ":" that read as items
+  (``claim_rules.continues_list``) are list items although they have no bullet. Span extensions
   (plain ints, so Docs stay serialisable):
   ``span._.cc_item`` (bool): a list item; ``span._.cc_lead_in`` ((start_char, end_char) or None);
   ``span._.cc_context`` ((start_char, end_char) of the context sentence or None).
@@ -22,7 +27,7 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import IS_QUOTE, IS_SPACE
+from spacy.attrs import IDX, IS_QUOTE, IS_SPACE
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -36,6 +41,7 @@ _OPENERS = frozenset("\"'“‘([«-–•*")
 _OPENING_QUOTES = frozenset("“‘«„")
 _SENT_END = frozenset({".", "!", "?", "…", "...", "!?", "?!"})
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+_CLITIC = re.compile(r"(?<=\w)(?:['\u2019](?:s|re|ve|ll|d|m)|n['\u2019]t)\b", re.I)
 
 
 def ensure_extensions() -> None:
@@ -66,6 +72,21 @@ class ParagraphBreaker:
             prev = doc[i - 1]
             if prev.text in _SENT_END and not prev.whitespace_:
                 doc[i].is_sent_start = False
+        text = doc.text
+        # a clitic glued to its word never starts a sentence: "Here's" must not become "'s ..."
+        if "'" in text or "\u2019" in text:
+            starts = doc.to_array(IDX)
+            for m in _CLITIC.finditer(text):
+                i = int(np.searchsorted(starts, m.start()))
+                if 0 < i < n and starts[i] == m.start():
+                    doc[i].is_sent_start = False
+        # a title-shaped first line (rules.title_line_end) is one sentence: the headline is judged whole
+        line_end = rules.title_line_end(text)
+        if line_end is not None:
+            i = 1
+            while i < n and doc[i].idx < line_end:
+                doc[i].is_sent_start = False
+                i += 1
         spaces = np.flatnonzero(flags[:, 0])
         for i in spaces.tolist():
             tok = doc[i]
@@ -176,12 +197,25 @@ class ClaimFinder:
     """Sentences and list items that are health claims -> ``doc.spans["claims"]``."""
 
     def __init__(self, nlp: Language):
+        self.nlp = nlp  # for parsing a Title Case headline again in sentence case
         self.health = PhraseMatcher(nlp.vocab, attr="LOWER")
         terms = sorted({form for term in rules.HEALTH_TERMS for form in rules.plural_forms(term)})
         self.health.add("HEALTH", [nlp.make_doc(t) for t in terms])
         self.acronyms = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.acronyms.add("HEALTH", [nlp.make_doc(t) for t in rules.HEALTH_ACRONYMS])
         self.finite_tags = np.array([nlp.vocab.strings.add(t) for t in sorted(rules.FINITE_TAGS)], dtype="uint64")
+
+    def headline_states_finding(self, span, text: str) -> bool:
+        """``rules.states_finding`` for a headline; a Title Case one is judged on a parse of its
+        sentence-case form, because the tagger reads capitalised verbs as proper nouns."""
+        if rules.is_title_case(text) and span.doc.has_annotation("DEP"):
+            lowered = rules.sentence_case(text)
+            doc = self.nlp.make_doc(lowered)
+            for name in ("tok2vec", "tagger", "parser"):
+                if name in self.nlp.pipe_names:
+                    doc = self.nlp.get_pipe(name)(doc)
+            return rules.states_finding(doc[:], lowered)
+        return rules.states_finding(span, text)
 
     # -- per doc
     def __call__(self, doc: Doc) -> Doc:
@@ -212,7 +246,7 @@ class ClaimFinder:
         def asserts(u) -> bool:
             if finite is None:
                 return rules.has_assertion(u.span)
-            return bool(finite[u.span.end] - finite[u.span.start])
+            return bool(finite[u.span.end] - finite[u.span.start]) or rules.has_untensed_predicate(u.span)
 
         def cue_labels(u) -> set:
             if u is None:
@@ -220,9 +254,17 @@ class ClaimFinder:
             lo, hi = bisect_left(cue_starts, u.span.start), bisect_left(cue_starts, u.span.end)
             return {cues[i].label_ for i in range(lo, hi)}
 
+        def causal_beyond_root(u) -> bool:
+            # "Eat more fibre to cut your risk" has something to check; "Do not stop your statin",
+            # whose only causal word is the advice itself, has not
+            root = u.span.root.i
+            lo, hi = bisect_left(cue_starts, u.span.start), bisect_left(cue_starts, u.span.end)
+            return any(cues[i].label_ == "causal" and not cues[i].start <= root < cues[i].end for i in range(lo, hi))
+
         info: dict[tuple[int, int], tuple] = {}
+        headline_end = rules.title_line_end(text)  # the text opens with its headline
         prev = None
-        recent = (0, 0)  # health mentions in the last two units
+        recent = [0] * rules.RECENT_UNITS  # health mentions in the last units
         lead_in = None  # the current list's lead-in unit
         lead_furniture = None  # why the lead-in is page furniture (its items are too), or None
         for u in units:
@@ -232,23 +274,36 @@ class ClaimFinder:
             if ctx is None and prev is not None and not _BLANK_LINE.search(text, prev.end_char, u.start_char):
                 ctx = prev
             own_hits, lead_hits = hits(u), hits(lead)
-            reason = "boilerplate" if u.furniture else rules.non_claim_reason(
-                u.span, whole_line=u.whole_line, is_item=u.is_item, text=u.text)
-            if reason == "heading" and u.in_run and own_hits and rules.reads_as_sentence(u.span, u.text):
+            headline = headline_end is not None and u.start_char == 0 and u.end_char == headline_end
+            if headline:
+                # a headline is a claim when it states a finding (codebook section 1), judged alone
+                reason = rules.non_claim_reason(u.span, whole_line=True, text=u.text)
+                if reason in (None, "heading"):
+                    reason = None if (own_hits or rules.has_medical_word(u.text)) and \
+                        self.headline_states_finding(u.span, u.text) else "heading"
+            else:
+                reason = "boilerplate" if u.furniture else rules.non_claim_reason(
+                    u.span, whole_line=u.whole_line, is_item=u.is_item, text=u.text)
+            if reason == "heading" and not headline and u.in_run and own_hits and rules.reads_as_sentence(u.span, u.text):
                 # a line among lines without blank lines between them, in plain text: a sentence
                 # without its full stop (a key point, a headline pasted above the story), not a
                 # heading set apart by markup or blank lines. Its own health term also keeps
                 # pipeline.firstpass exact: such a line never ends a parsed region, so the line
                 # after it is always there to be seen
                 reason = None
+            if reason is None and u.is_item and rules.is_label(u.text) and not asserts(u):
+                reason = "heading"  # a step or section named in a list ("Recovery & Monitoring")
             if not u.is_item:
-                lead_in = u if u.ends_colon else None
-                lead_furniture = reason if reason in rules.FURNITURE else None
+                # a lead-in about the article itself ("Here's an overview of the process:") adds
+                # nothing to check: its items are judged alone
+                lead_in = u if u.ends_colon and reason != "about_article" else None
+                lead_furniture = reason if reason in rules.FURNITURE and reason != "about_article" else None
             elif reason is None and lead is not None and lead_furniture:
                 reason = lead_furniture  # "More from us:", "For more information, ...:"
-            if reason is None:
-                reason = self._judge(u, lead, own_hits + lead_hits, recent[0] + recent[1],
-                                     asserts(u) or (lead is not None and asserts(lead)), cue_labels(u))
+            if reason is None and not headline:
+                reason = self._judge(u, lead, own_hits + lead_hits, sum(recent),
+                                     asserts(u) or (lead is not None and asserts(lead)), cue_labels(u),
+                                     causal_beyond_root(u))
             if reason is None:
                 claim_text = f"{lead.text} {u.text}" if lead is not None else u.text
                 causal = "causal" in cue_labels(u) or "causal" in cue_labels(lead)
@@ -262,7 +317,7 @@ class ClaimFinder:
             else:
                 rejected.append(Span(doc, u.span.start, u.span.end, label=reason))
             prev = u
-            recent = (recent[1], own_hits + lead_hits)
+            recent = recent[1:] + [own_hits + lead_hits]
         doc.spans["claims"] = claims
         doc.spans["claims_rejected"] = rejected
         for claim in claims:
@@ -270,11 +325,13 @@ class ClaimFinder:
         return doc
 
     @staticmethod
-    def _judge(u, lead, health_hits: int, recent_health: int, asserting: bool, labels: set) -> str | None:
+    def _judge(u, lead, health_hits: int, recent_health: int, asserting: bool, labels: set,
+               causal_beyond_root: bool = True) -> str | None:
         """Assertion + health relevance; returns a rejection reason or None for a claim."""
         if lead is None and rules.is_imperative(u.span):
-            # advice counts only with something to check: "Eat more fibre to cut your risk ..."
-            if not ("causal" in labels or rules.has_number(u.text)):
+            # advice counts only with something to check: "Eat more fibre to cut your risk ...",
+            # "Swap them for whole grains, which release their sugar slowly."
+            if not (causal_beyond_root or rules.has_number(u.text) or rules.has_stated_clause(u.span)):
                 return "advice"
         elif not asserting:
             return "no_assertion"
@@ -282,17 +339,16 @@ class ClaimFinder:
             return "lead_in"
         if health_hits or rules.has_medical_word(u.text):
             return None
-        if recent_health and (
-                labels - {"attribution"} or rules.has_number(u.text) or rules.has_advice(u.text)
-                or rules.has_correlational(u.text) or rules.has_result(u.text)
-                or rules.claim_type(u.text, causal=False) != "efficacy"):
-            return None  # a follow-up of a health sentence with something checkable
+        if recent_health and not rules.is_first_person(u.text):
+            # an assertion in a passage about health ("It cut the risk by a third."), not the
+            # writer's own story ("Within a few weeks I felt worse.")
+            return None
         return "not_health"
 
     @staticmethod
     def _units(doc: Doc, text: str) -> list["Unit"]:
         """Sentences trimmed of surrounding whitespace; a list item's bullet is cut off."""
-        out = []
+        ranges: list[list[int]] = []
         for sent in doc.sents:
             start, end = sent.start, sent.end
             while start < end and doc[start].is_space:
@@ -301,6 +357,18 @@ class ClaimFinder:
                 end -= 1
             if start >= end:
                 continue
+            if ranges:
+                # the parser sometimes cuts a line mid-sentence ("Alendronate | is a bisphosphonate
+                # medicine."): a sentence without closing punctuation goes on with the next one on its line
+                ps, pe = ranges[-1]
+                prev_end = doc[pe - 1].idx + len(doc[pe - 1])
+                if "\n" not in text[prev_end:doc[start].idx] and not rules.final_punct(text[doc[ps].idx:prev_end]):
+                    ranges[-1][1] = end
+                    continue
+            ranges.append([start, end])
+        out = []
+        list_open = False  # the last line was a lead-in ending with ":" or an item
+        for start, end in ranges:
             cs = doc[start].idx
             last = doc[end - 1]
             ce = last.idx + len(last)
@@ -316,9 +384,12 @@ class ClaimFinder:
             before = text[line_start:cs].strip()
             after = text[ce:line_end].strip()
             whole_line = after == "" and (before == "" or (is_item and cs - line_start <= bullet))
-            in_run = whole_line and not is_item and _next_to_line(text, line_start, line_end)
             sent_text = text[cs:ce]
+            if not is_item and whole_line and list_open and rules.continues_list(sent_text):
+                is_item = True  # an item of a list set out as paragraphs without bullets
+            in_run = whole_line and not is_item and _next_to_line(text, line_start, line_end)
             ends_colon = after == "" and sent_text.endswith(":")
+            list_open = is_item or ends_colon
             pieces = None if is_item else rules.glued_pieces(sent_text)
             if not pieces:
                 out.append(Unit(doc[start:end], sent_text, cs, ce, is_item, whole_line, ends_colon, in_run=in_run))

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from typing import Iterable, Iterator
 
+from pipeline.claim_rules import title_line_end
 from pipeline.design import article_design_mentions, design_for_claim
 from pipeline.numbers import find_numbers
 from pipeline.records import Article
@@ -22,6 +23,8 @@ EXTRACT_FIELDS = (
     "claim_id", "article_id", "source", "story", "kind", "title", "url", "path", "text",
     "start_char", "end_char", "segments", "lead_in", "sentence_index", "type", "cues", "numbers",
     "design", "design_evidence", "context",
+    "statement_kind", "evidence_basis", "evidence_cue", "treatment_status", "register", "register_cues",
+    "headline",
 )
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
@@ -40,10 +43,18 @@ def _limits(params: dict | None) -> tuple[int, int]:
 def _raw_claims(doc, article: Article, base: int, text: str) -> list[dict]:
     """Claim dicts (without id, index, design) for one Doc of ``text`` (``doc.text``, passed in
     because spaCy rebuilds it from the tokens on each access) that starts at ``base``."""
+    from pipeline import page_context  # spaCy is loaded: a Doc was passed in
+
+    page_context.ensure_extensions()
     cues = sorted(doc.spans["cues"], key=lambda s: s.start_char) if "cues" in doc.spans else []
     cue_starts = [c.start_char for c in cues]
+    claims = doc.spans["claims"] if "claims" in doc.spans else []
+    if len(claims) and claims[0]._.cc_statement_kind is None:
+        page_context.annotate(doc)  # a Doc that did not go through claimcheck_context (pipeline.firstpass)
+    # page-level fields from the whole article, never from a region or piece of it
+    page = page_context.page_signals(article.text or "")
     out = []
-    for span in doc.spans["claims"] if "claims" in doc.spans else []:
+    for span in claims:
         start, end = span.start_char, span.end_char
         lead = span._.cc_lead_in
         segments = [[lead[0], lead[1]], [start, end]] if lead else [[start, end]]
@@ -74,16 +85,30 @@ def _raw_claims(doc, article: Article, base: int, text: str) -> list[dict]:
             "cues": claim_cues,
             "numbers": numbers,
             "context": text[ctx[0]:ctx[1]] if ctx else "",
+            "statement_kind": span._.cc_statement_kind,
+            "evidence_basis": span._.cc_evidence_basis,
+            "evidence_cue": span._.cc_evidence_cue,
+            "treatment_status": page["treatment_status"],
+            "register": page["register"],
+            "register_cues": list(page["register_cues"]),
         })
     return out
 
 
 def _finish(claims: list[dict], article: Article, limits: tuple[int, int]) -> list[dict]:
-    """Filter by length, sort, and add claim_id, sentence_index and design."""
+    """Filter by length, sort, and add claim_id, sentence_index, design and headline.
+
+    ``headline`` is true for the article's title stated as a finding (codebook section 1): the
+    text's first line when the text opens with its headline (``claim_rules.title_line_end``), with
+    that line's offsets like any claim. A title that is metadata only (``Article.title`` from HTML
+    <title>/<h1> or a .txt/.md title line, not in ``text``) yields no claim: every claim's
+    segments and cues index the article text (the report places claims by them, the contract
+    tests slice them back), and a title outside the text has no offsets there."""
     min_words, max_words = limits
     claims = [c for c in claims if min_words <= len(_WORD.findall(c["text"])) <= max_words]
     claims.sort(key=lambda c: (c["start_char"], c["end_char"]))
     mentions = article_design_mentions(article.text) if claims else []
+    head_end = title_line_end(article.text or "") if claims else None
     out = []
     for index, claim in enumerate(claims):
         design, evidence = design_for_claim(mentions, claim["segments"][0][0], claim["end_char"])
@@ -92,6 +117,7 @@ def _finish(claims: list[dict], article: Article, limits: tuple[int, int]) -> li
             sentence_index=index,
             design=design,
             design_evidence=evidence,
+            headline=head_end is not None and claim["start_char"] == 0 and claim["end_char"] == head_end,
         )
         out.append({key: claim[key] for key in EXTRACT_FIELDS})
     return out

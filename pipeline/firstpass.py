@@ -21,13 +21,17 @@ Why the claims cannot change:
   its bullet, a line after an opening quote); then, with ``MARGIN`` tokens of context before it,
   every block of the region parses exactly as in the whole text.
 - *Targets.* ``claimcheck_claims`` keeps a sentence only if it (or its list lead-in) has a health
-  term, or has a medical word, or follows within two sentences a sentence with a health term.
-  So a block can hold a claim only if it has a health term or medical word, its list lead-in has
-  a health term, or one of the two blocks before it (with their lead-ins) has one.
+  term, or has a medical word, or follows within ``claim_rules.RECENT_UNITS`` sentences a sentence
+  with a health term. So a block can hold a claim only if it has a health term or medical word,
+  its list lead-in has a health term, or one of the ``RECENT_UNITS`` blocks before it (with their
+  lead-ins) has one. Items of a list set out as paragraphs (``claim_rules.continues_list``) count
+  as items here too, judged on the line's text (more lines than the claims component takes, never fewer).
 - *Clean starts.* The claims component carries state from one sentence to the next (the context
-  sentence, the health terms of the last two sentences, the lead-in of a list). A region starts
-  only where that state is the same as at the start of a text: after a blank line, after two
-  blocks without health terms, and not inside a list whose lead-in ends with a colon.
+  sentence, the health terms of the last sentences, the lead-in of a list). A region starts
+  only where that state is the same as at the start of a text: after a blank line, after
+  ``RECENT_UNITS`` blocks without health terms, and not inside a list whose lead-in ends with a colon.
+- *Headlines.* The text's first line is judged as a headline only at the start of the text, which
+  always starts the first region.
 
 A region runs from one such start to the last target block before the next start; everything
 else is skipped. In practice the first pass skips articles with nothing that can be a
@@ -161,8 +165,11 @@ class Planner:
             line_start = text.rfind("\n", 0, cs) + 1
             line_end = text.find("\n", ce)
             line = text[line_start:len(text) if line_end < 0 else line_end]
-            block = _Block(start, end, cs, ce, int(hits[end] - hits[start]),
-                           rules.strip_bullet(line)[1] > 0, text[ce - 1] == ":", last_plain)
+            # a list set out as paragraphs (rules.continues_list): this may count a line as an item
+            # that the claims component does not (it sees sentences), never the other way round
+            item = rules.strip_bullet(line)[1] > 0 or (
+                bool(blocks) and (blocks[-1].item or blocks[-1].colon) and rules.continues_list(line))
+            block = _Block(start, end, cs, ce, int(hits[end] - hits[start]), item, text[ce - 1] == ":", last_plain)
             if not block.item:
                 last_plain = k
             blocks.append(block)
@@ -185,7 +192,7 @@ class Planner:
         eff = [b.hits + (blocks[b.lead].hits if lead_colon(b) else 0) for b in blocks]
         cuts, targets = [], []
         for k, b in enumerate(blocks):
-            before = eff[max(0, k - 2):k]
+            before = eff[max(0, k - rules.RECENT_UNITS):k]
             target = b.hits > 0 or eff[k] > 0 or any(before) or _medical(text[b.cs:b.ce], doc, b, rules)
             clean = k == 0 or (
                 not any(before)

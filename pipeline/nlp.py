@@ -8,7 +8,8 @@ with importlib) and ``spacy download`` is never used: every file listed in
 Components kept (``PIPELINES``):
 
 - full (default): tok2vec, tagger, parser + claimcheck_paragraphs, claimcheck_cues,
-  claimcheck_claims. attribute_ruler + lemmatizer (coarse POS and lemmas) and ner are excluded:
+  claimcheck_claims, claimcheck_context (pipeline.page_context). attribute_ruler + lemmatizer
+  (coarse POS and lemmas) and ner are excluded:
   every rule reads fine-grained tags (token.tag_) and dependencies, numbers are found by regular
   expressions, and the three excluded components would cost about as much time again as the
   rest of the pipeline together.
@@ -39,7 +40,7 @@ PIPELINES = {
     "full": {"keep": ("tok2vec", "tagger", "parser"), "enable": ()},
     "cheap": {"keep": ("senter",), "enable": ("senter",)},
 }
-OUR_COMPONENTS = ("claimcheck_paragraphs", "claimcheck_cues", "claimcheck_claims")
+OUR_COMPONENTS = ("claimcheck_paragraphs", "claimcheck_cues", "claimcheck_claims", "claimcheck_context")
 
 
 def model_dir() -> Path:
@@ -120,7 +121,7 @@ def build_nlp(folder: str | Path, *, full: bool = True):
     with torch_hidden():  # thinc would import PyTorch, unused here
         import spacy
 
-        from pipeline import components  # noqa: F401  (registers the factories)
+        from pipeline import components, page_context  # noqa: F401  (registers the factories)
 
     spec = PIPELINES["full" if full else "cheap"]
     exclude = [c for c in ALL_MODEL_COMPONENTS if c not in spec["keep"]]
@@ -131,6 +132,7 @@ def build_nlp(folder: str | Path, *, full: bool = True):
     nlp.add_pipe("claimcheck_paragraphs", first=True)
     nlp.add_pipe("claimcheck_cues", last=True)
     nlp.add_pipe("claimcheck_claims", last=True)
+    nlp.add_pipe("claimcheck_context", last=True)
     use_numpy_matmul(nlp)
     return nlp
 

@@ -52,7 +52,9 @@ def test_records_have_exactly_the_extract_fields(claims):
 
 def test_which_sentences_are_claims(claims):
     texts = [c["text"] for c in claims]
+    assert [c["headline"] for c in claims] == [True] + [False] * 6
     assert texts == [
+        "Walking After Meals Steadies Blood Sugar",  # the first line states a finding: the headline
         "A randomised trial of 400 adults with type 2 diabetes found that a 15-minute walk after dinner "
         "lowered blood sugar by 12%.",
         "The effect may be smaller in people who already exercise, the researchers said.",
@@ -207,7 +209,9 @@ def test_line_without_full_stop_in_a_run_of_lines_is_a_claim(nlp):
     ((_, run),) = list(iter_extracted([_article(f"{point}\n{lede}")], nlp=nlp))
     assert [c["text"] for c in run] == [point, lede]
     ((_, apart),) = list(iter_extracted([_article(f"{point}\n\n{lede}")], nlp=nlp))
-    assert [c["text"] for c in apart] == [lede]
+    assert [(c["text"], c["headline"]) for c in apart] == [(point, True), (lede, False)]  # the opening line: a headline
+    ((_, later),) = list(iter_extracted([_article(f"{lede}\n\n{point}\n\n{lede}")], nlp=nlp))
+    assert [c["text"] for c in later] == [lede, lede]  # set apart further down: a heading
 
 
 @pytest.mark.parametrize("text, expected", [

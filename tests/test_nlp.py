@@ -44,7 +44,7 @@ def test_missing_package_says_how_to_install(monkeypatch):
 def test_pipeline_components(nlp):
     names = nlp.pipe_names
     assert names[0] == "claimcheck_paragraphs"
-    assert names[-2:] == ["claimcheck_cues", "claimcheck_claims"]
+    assert names[-3:] == ["claimcheck_cues", "claimcheck_claims", "claimcheck_context"]
     for kept in ("tok2vec", "tagger", "parser"):
         assert kept in names
     for dropped in ("ner", "lemmatizer", "attribute_ruler"):
@@ -134,6 +134,7 @@ def _rejected(doc):
 
 def test_furniture_is_not_a_claim(nlp):
     text = (
+        "Heart health news\n\n"
         "New Pill Halves Heart Attack Risk\n\n"
         "By Jane Doe\n"
         "Photo: a nurse checks a patient's blood pressure\n"
