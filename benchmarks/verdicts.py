@@ -114,6 +114,7 @@ def cross_validation(model, data_dir: Path, params: dict) -> None:
 
     from pipeline.train import training_frame
     from pipeline.verdict import training
+    from pipeline.verdict.estimator import fit_temperature
 
     df = training_frame(data_dir, params)
     rows = training.verdict_rows(df, data_dir, params)
@@ -127,7 +128,7 @@ def cross_validation(model, data_dir: Path, params: dict) -> None:
     for use, z in oof.items():
         if z is None:
             continue
-        t = training.fit_temperature(z, y)
+        t = fit_temperature(z, y)
         p = softmax(z / t, axis=1)
         pred = np.array(LABELS)[p.argmax(1)]
         table[f"verdict {use} (OOF)"] = scores(y[web], pred[web], p[web], np.array(regs)[web],

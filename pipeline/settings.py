@@ -38,6 +38,7 @@ DEFAULTS: dict = {
         "balanced": False,
         "medium_confidence_weight": 0.7,
         "low_confidence_weight": 0.3,
+        "words_scale": 1.0,
     },
     "finetune": {
         "out": "models/strength-encoder.skops",
@@ -50,7 +51,7 @@ DEFAULTS: dict = {
         "seed": 0,
     },
     "evaluate": {"metrics": "metrics/metrics.json", "plots_dir": "metrics"},
-    "classify": {"abstain_threshold": 0.5, "rule_weight": 0.6, "encoder": True},
+    "classify": {"abstain_threshold": 0.55, "rule_weight": 0.6, "encoder": True},
     "compare": {"align_threshold": 0.35, "story_threshold": 0.1, "story_designs": False},
 }
 

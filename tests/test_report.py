@@ -335,3 +335,19 @@ def test_pages_made_by_forked_processes_are_the_same_bytes(tmp_path):
     one = pages(write_report(*args, tmp_path / "one").parent)
     two = pages(write_report(*args, tmp_path / "two", workers=2).parent)
     assert one == two and len(one) == 7
+
+
+def test_each_verdict_shows_its_reason_beside_the_badge_escaped(tmp_path):
+    claims, articles, skipped = load_fixture()
+    claims[0] = dict(claims[0], reason="causal wording (\u2018cuts\u2019) for an observational study")
+    claims[1] = dict(claims[1], reason='<b>bold</b> "quoted"')
+    out = write_report(claims, articles, skipped, tmp_path / "out").parent
+    for name, html in pages(out).items():
+        assert "<b>bold" not in html, name
+    shown = set()
+    for html in pages(out).values():
+        doc = lxml.html.fromstring(html)
+        shown |= {s.text_content() for s in doc.xpath("//span[@class='reason']")}
+        shown |= {m.get("title") for m in doc.xpath("//mark[@title]")}
+    assert "causal wording (\u2018cuts\u2019) for an observational study" in shown
+    assert any('<b>bold</b> "quoted"' in s for s in shown if s)

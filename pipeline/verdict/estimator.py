@@ -111,8 +111,9 @@ class VerdictModel(ClassifierMixin, BaseEstimator):
     """Claim + page fields + corpus-model and strength probabilities (+ encoder vector) -> label."""
 
     def __init__(self, C: float = 1.0, max_features: int = 20000, embedding_scale: float = 1.0,
-                 context_words: bool = False, balanced: bool = False, seed: int = 13):
+                 context_words: bool = False, balanced: bool = False, words_scale: float = 1.0, seed: int = 13):
         self.C = C
+        self.words_scale = words_scale
         self.balanced = balanced
         self.max_features = max_features
         self.embedding_scale = embedding_scale
@@ -129,7 +130,7 @@ class VerdictModel(ClassifierMixin, BaseEstimator):
             words = self.vectorizer_.fit_transform(_texts(frame, self.context_words))
         else:
             words = self.vectorizer_.transform(_texts(frame, self.context_words))
-        blocks = [sp.csr_matrix((dense - self.dense_mean_) / self.dense_scale_), words]
+        blocks = [sp.csr_matrix((dense - self.dense_mean_) / self.dense_scale_), words * self.words_scale]
         if embedding is not None:
             blocks.append(sp.csr_matrix(np.asarray(embedding, dtype=float) * self.embedding_scale_))
         return sp.hstack(blocks).tocsr()

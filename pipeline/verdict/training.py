@@ -12,7 +12,7 @@ from pipeline.verdict.data import VerdictRows
 
 # the keys of params["train"] the verdict model reads (defaults and comments: pipeline.settings / params.yaml)
 VERDICT_KEYS = ("verdict_C", "web_weight", "corpus_weight", "verdict_folds", "embedding_scale", "context_words",
-                "balanced", "medium_confidence_weight", "low_confidence_weight")
+                "balanced", "medium_confidence_weight", "low_confidence_weight", "words_scale")
 
 
 def settings(params: dict) -> dict:
@@ -54,6 +54,7 @@ def fit_verdict(rows: VerdictRows, feats: dict, params: dict):
     s = settings(params)
     model = VerdictModel(C=float(s["verdict_C"]), embedding_scale=float(s["embedding_scale"]),
                          context_words=bool(s["context_words"]), balanced=bool(s["balanced"]),
+                         words_scale=float(s["words_scale"]),
                          seed=int((params.get("train") or {}).get("seed", 13)))
     model.fit(verdict_frame(rows.claims), rows.labels, base_p=feats["base_p"], strength_p=feats["strength_p"],
               strength_classes=feats["strength_classes"], embedding=feats.get("embedding"),
