@@ -38,7 +38,7 @@ DEFAULTS: dict = {
         "balanced": False,
         "medium_confidence_weight": 0.7,
         "low_confidence_weight": 0.3,
-        "words_scale": 1.0,
+        "words_scale": 3.0,
     },
     "finetune": {
         "out": "models/strength-encoder.skops",

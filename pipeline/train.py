@@ -171,7 +171,7 @@ def fit_verdict_model(df, model: ClaimModel, data_dir: Path, params: dict, *, lo
     card = {
         "rows": {k: int(v) for k, v in sorted(Counter(o.split(":")[0] if o.startswith("webclaims") else o
                                                       for o in rows.origin).items())},
-        "temperature": {k: round(float(v), 4) for k, v in sorted(temperatures.items())},
+        "temperature": {k: {n: round(float(t), 4) for n, t in sorted(v.items())} for k, v in sorted(temperatures.items())},
         "encoder_vector": verdict.full_ is not None,
         "split": "webclaims pages by a hash of the page id: train and dev only (test is never read)",
     }

@@ -59,11 +59,11 @@ def dense_features(frame, base_p, strength_p, hits) -> np.ndarray:
     base_log = np.log(np.clip(np.asarray(base_p, dtype=float), 1e-4, 1.0))
     blocks = [base_log, np.asarray(strength_p, dtype=float)]
     onehots = []
-    no_page = np.array([not any(frame[f].iloc[i] for f in PAGE_FIELDS) for i in range(n)], dtype=float)
+    bare = no_page(frame).astype(float)
     for field, values in PAGE_FIELDS.items():
         col = frame[field].tolist()
         onehots.append(np.array([[v == value for value in values] for v in col], dtype=float))
-    onehots.append(no_page[:, None])
+    onehots.append(bare[:, None])
     page = np.hstack(onehots)
     rules = np.array([[name in h for name in RULE_NAMES] for h in hits], dtype=float).reshape(n, len(RULE_NAMES))
     design = np.array([[d == v for v in DESIGNS] for d in frame["design"]], dtype=float)
@@ -175,11 +175,24 @@ class VerdictModel(ClassifierMixin, BaseEstimator):
         order = [list(clf.classes_).index(c) for c in LABELS]
         return z[:, order], use, hits
 
+    def temperatures(self, frame, use: str) -> np.ndarray:
+        """Each row's calibration temperature: claims read in a page and bare sentences (no page
+        fields: a corpus row, a claim given as text) are calibrated apart."""
+        t = self.temperature_[use]
+        if not isinstance(t, dict):
+            return np.full(len(frame), float(t))
+        return np.where(no_page(frame), t["bare"], t["page"])
+
     def predict_proba(self, frame, *, base_p, strength_p, embedding=None) -> np.ndarray:
         from scipy.special import softmax
 
         z, use, _ = self.decision(frame, base_p=base_p, strength_p=strength_p, embedding=embedding)
-        return softmax(z / self.temperature_[use], axis=1)
+        return softmax(z / self.temperatures(frame, use)[:, None], axis=1)
+
+
+def no_page(frame) -> np.ndarray:
+    """True for rows without any page field."""
+    return np.array([not any(frame[f].iloc[i] for f in PAGE_FIELDS) for i in range(len(frame))], dtype=bool)
 
 
 def fit_temperature(logits: np.ndarray, y, classes=LABELS) -> float:

@@ -62,7 +62,7 @@ def judge(claims: list[dict], model, rule_weight: float = 0.6):
         z, use, hits = verdict.decision(vf, base_p=base_p, strength_p=strength_p, embedding=embedding)
         from scipy.special import softmax
 
-        label_p = softmax(z / verdict.temperature_[use], axis=1)
+        label_p = softmax(z / verdict.temperatures(vf, use)[:, None], axis=1)
         return label_p, strength_p, strength_classes, hits, [None] * len(claims)
     top = strength_p.argmax(axis=1)
     label_p = base_p.copy()

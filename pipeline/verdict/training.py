@@ -93,12 +93,22 @@ def out_of_fold(rows: VerdictRows, feats: dict, params: dict, folds: int | None 
 
 
 def calibrate(model, rows: VerdictRows, oof: dict) -> dict:
-    """Set the model's temperatures from out-of-fold logits; returns them."""
-    from pipeline.verdict.estimator import fit_temperature
+    """Set the model's temperatures from out-of-fold logits, one for claims read in a page and one
+    for bare sentences (each falls back to all rows when it has fewer than 50); returns them."""
+    from pipeline.verdict.estimator import fit_temperature, no_page, verdict_frame
 
-    model.temperature_ = {use: (fit_temperature(z, rows.labels) if z is not None else 1.0)
-                          for use, z in oof.items()}
-    return model.temperature_
+    bare = no_page(verdict_frame(rows.claims))
+    y = np.asarray(rows.labels)
+    out = {}
+    for use, z in oof.items():
+        if z is None:
+            out[use] = {"page": 1.0, "bare": 1.0}
+            continue
+        every = fit_temperature(z, y)
+        out[use] = {name: (fit_temperature(z[m], y[m]) if m.sum() >= 50 else every)
+                    for name, m in (("page", ~bare), ("bare", bare))}
+    model.temperature_ = out
+    return out
 
 
 def verdict_rows(df, data_dir, params: dict, *, nlp=None, log=None) -> VerdictRows:
