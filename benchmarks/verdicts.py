@@ -51,6 +51,20 @@ def baseline(train_texts, train_labels, weights=None):
     return model
 
 
+def with_overrides(proba, hits, weight: float):
+    """Probabilities after the overriding codebook rules, as ``verdict.judge`` applies them."""
+    from pipeline.verdict.judge import overriding_rule
+    from pipeline.verdict.rules import apply_rule
+
+    out = np.array(proba, dtype=float)
+    for i, hit in enumerate(hits):
+        rule = overriding_rule(hit)
+        if rule is not None:
+            mixed = apply_rule(dict(zip(LABELS, out[i])), rule, weight)
+            out[i] = [mixed[k] for k in LABELS]
+    return out
+
+
 def scores(gold, pred, proba, registers, confidence, headline, abstain=None) -> dict:
     from sklearn.metrics import f1_score
 
@@ -114,12 +128,13 @@ def cross_validation(model, data_dir: Path, params: dict) -> None:
 
     from pipeline.train import training_frame
     from pipeline.verdict import training
-    from pipeline.verdict.estimator import fit_temperature
+    from pipeline.verdict.estimator import fit_temperature, rule_hits, verdict_frame
 
     df = training_frame(data_dir, params)
     rows = training.verdict_rows(df, data_dir, params)
     feats = training.inputs(rows.claims, model)
     oof = training.out_of_fold(rows, feats, params)
+    hits = rule_hits(verdict_frame(rows.claims), feats["strength_p"], feats["strength_classes"])
     web = np.array([o.startswith("webclaims") for o in rows.origin])
     regs = [o.split(":", 1)[1] if o.startswith("webclaims") else "" for o in rows.origin]
     y = np.array(rows.labels)
@@ -129,7 +144,7 @@ def cross_validation(model, data_dir: Path, params: dict) -> None:
         if z is None:
             continue
         t = fit_temperature(z, y)
-        p = softmax(z / t, axis=1)
+        p = with_overrides(softmax(z / t, axis=1), hits, float(params["classify"]["rule_weight"]))
         pred = np.array(LABELS)[p.argmax(1)]
         table[f"verdict {use} (OOF)"] = scores(y[web], pred[web], p[web], np.array(regs)[web],
                                                 np.array(rows.confidence)[web], np.array(heads)[web])
