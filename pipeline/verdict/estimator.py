@@ -206,3 +206,7 @@ def fit_temperature(logits: np.ndarray, y, classes=LABELS) -> float:
         return -log_softmax(logits / t, axis=1)[np.arange(len(idx)), idx].mean()
 
     return float(minimize_scalar(loss, bounds=(0.2, 5.0), method="bounded").x)
+
+
+# every class of this module a saved model may hold: on the skops ``trusted`` list
+CUSTOM_CLASSES = ["pipeline.verdict.estimator.VerdictModel"]
