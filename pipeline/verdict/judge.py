@@ -38,16 +38,11 @@ def _strength(model, frame):
     return model.strength.predict_proba(frame), None
 
 
-def judge(claims: list[dict], model, rule_weight: float = 0.6):
-    """Label and strength probabilities of claim records.
-
-    Returns (label probabilities n x 3 in LABELS order, strength probabilities, strength classes,
-    per row the rules that fired {name: words}, and per row the rule that decided or None). With a
-    verdict model (every model ``claimcheck train`` writes now) the rules are features of it; an
-    older file without one applies them as fixed moves of ``rule_weight``."""
+def verdict_inputs(claims: list[dict], model) -> dict:
+    """What the verdict model reads besides the claims: the corpus model's label probabilities
+    (``base_p``, LABELS order), the strength probabilities and classes, and the encoder's vectors
+    (``embedding``, None without the encoder)."""
     from pipeline.features import shared_analysis
-    from pipeline.verdict.estimator import verdict_frame
-    from pipeline.verdict.rules import apply_rule, codebook_rule
 
     frame = model_frame(claims)
     with shared_analysis():
@@ -55,7 +50,23 @@ def judge(claims: list[dict], model, rule_weight: float = 0.6):
         strength_p, embedding = _strength(model, frame)
     names = [str(c) for c in model.label.classes_]
     base_p = np.column_stack([raw[:, names.index(n)] if n in names else np.zeros(len(frame)) for n in LABELS])
-    strength_classes = [int(c) for c in model.strength.classes_]
+    return {"base_p": base_p, "strength_p": strength_p, "embedding": embedding,
+            "strength_classes": [int(c) for c in model.strength.classes_]}
+
+
+def judge(claims: list[dict], model, rule_weight: float = 0.6):
+    """Label and strength probabilities of claim records.
+
+    Returns (label probabilities n x 3 in LABELS order, strength probabilities, strength classes,
+    per row the rules that fired {name: words}, and per row the rule that decided or None). With a
+    verdict model (every model ``claimcheck train`` writes now) the rules are features of it; an
+    older file without one applies them as fixed moves of ``rule_weight``."""
+    from pipeline.verdict.estimator import verdict_frame
+    from pipeline.verdict.rules import apply_rule, codebook_rule
+
+    read = verdict_inputs(claims, model)
+    base_p, strength_p, embedding = read["base_p"], read["strength_p"], read["embedding"]
+    strength_classes = read["strength_classes"]
     verdict = getattr(model, "verdict", None)
     if verdict is not None:
         vf = verdict_frame(claims)

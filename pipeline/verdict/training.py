@@ -24,19 +24,10 @@ def settings(params: dict) -> dict:
 
 
 def inputs(claims: list[dict], model) -> dict:
-    """What the verdict model reads besides the claims: corpus-model and strength probabilities,
-    strength classes, the encoder's vectors (None without the encoder)."""
-    from pipeline.features import shared_analysis
-    from pipeline.verdict.judge import _strength, model_frame
+    """What the verdict model reads besides the claims (``judge.verdict_inputs``)."""
+    from pipeline.verdict.judge import verdict_inputs
 
-    frame = model_frame(claims)
-    with shared_analysis():
-        raw = model.label.predict_proba(frame)
-        strength_p, embedding = _strength(model, frame)
-    names = [str(c) for c in model.label.classes_]
-    base_p = np.column_stack([raw[:, names.index(n)] if n in names else np.zeros(len(frame)) for n in LABELS])
-    return {"base_p": base_p, "strength_p": strength_p, "embedding": embedding,
-            "strength_classes": [int(c) for c in model.strength.classes_]}
+    return verdict_inputs(claims, model)
 
 
 def _subset(feats: dict, index) -> dict:
