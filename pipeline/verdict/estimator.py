@@ -11,6 +11,7 @@ does not read the vector decides.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -52,7 +53,7 @@ def rule_hits(frame, strength_p, strength_classes) -> list[dict]:
 
 def dense_features(frame, base_p, strength_p, hits) -> np.ndarray:
     """Page fields, rules, corpus-model and strength probabilities, and their crosses."""
-    from pipeline.features import CUE_GROUPS, _pattern
+    from pipeline.features import CUE_GROUPS
     from pipeline.verdict.rules import RULE_NAMES
 
     n = len(frame)
@@ -72,26 +73,23 @@ def dense_features(frame, base_p, strength_p, hits) -> np.ndarray:
         np.array([bool(x) for x in frame["lead_in"]], dtype=float),
         np.array([bool(_NUMBER.search(t)) for t in frame["text"]], dtype=float),
     ])
-    cues = np.array([[min(len(p.findall(t)), 3) for p in _cue_patterns(CUE_GROUPS, _pattern)]
+    cues = np.array([[min(len(p.findall(t)), 3) for p in _cue_patterns()]
                      for t in frame["text"]], dtype=float).reshape(n, len(CUE_GROUPS))
-    status = page[:, :0]
-    for field in ("treatment_status", "register", "statement_kind", "evidence_basis"):
-        k = list(PAGE_FIELDS).index(field)
-        start = sum(len(v) for v in list(PAGE_FIELDS.values())[:k])
-        status = np.hstack([status, page[:, start:start + len(PAGE_FIELDS[field])]])
+    # the page fields (without the no-page flag) that the cues and rules are crossed with
+    by_field = dict(zip(PAGE_FIELDS, onehots))
+    status = np.hstack([by_field[f] for f in ("treatment_status", "register", "statement_kind", "evidence_basis")])
     crosses = [np.einsum("ij,ik->ijk", base_log, np.hstack([page, design, rules])).reshape(n, -1),
                np.einsum("ij,ik->ijk", cues, status).reshape(n, -1),
                np.einsum("ij,ik->ijk", rules, status).reshape(n, -1)]
     return np.hstack(blocks + [page, rules, design, flags, cues] + crosses)
 
 
-_CUES_COMPILED: list = []
+@functools.lru_cache(maxsize=1)
+def _cue_patterns() -> tuple:
+    """The compiled cue groups of ``features.CUE_GROUPS`` (compiled once, never stored on a model)."""
+    from pipeline.features import CUE_GROUPS, _pattern
 
-
-def _cue_patterns(groups, make):
-    if not _CUES_COMPILED:
-        _CUES_COMPILED.extend(make(words) for words in groups.values())
-    return _CUES_COMPILED
+    return tuple(_pattern(words) for words in CUE_GROUPS.values())
 
 
 def _texts(frame, context: bool = False) -> list[str]:
@@ -192,7 +190,7 @@ class VerdictModel(ClassifierMixin, BaseEstimator):
 
 def no_page(frame) -> np.ndarray:
     """True for rows without any page field."""
-    return np.array([not any(frame[f].iloc[i] for f in PAGE_FIELDS) for i in range(len(frame))], dtype=bool)
+    return (frame[list(PAGE_FIELDS)] == "").all(axis=1).to_numpy()
 
 
 def fit_temperature(logits: np.ndarray, y, classes=LABELS) -> float:

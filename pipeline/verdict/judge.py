@@ -139,7 +139,6 @@ def classify_claims(
             abstain=proba[label] < abstain_threshold,
         )
         if rule is not None:
-            hit = dict(hit, **{"rule": rule[1]})
             record["rule"] = rule[1]
         elif hit:
             record["rule"] = "; ".join(f"{name}: \u201c{words}\u201d" for name, words in sorted(hit.items()))
