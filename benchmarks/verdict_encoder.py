@@ -5,8 +5,8 @@ Question: does fine-tuning the sentence encoder (all-MiniLM-L6-v2 + LoRA adapter
 ``finetune`` params) directly on the three labels (hedged / supported / overstated) beat the
 current verdict model on the webclaims pages?
 
-Rows: the cached ``(VerdictRows, feats)`` pickle of the verdict model's rows (webclaims train and
-dev pages plus the corpora's held-out rows; no test page). Folds: the verdict model's own,
+Rows: the verdict model's rows (webclaims train and dev pages plus the corpora's held-out rows; no
+test page), built anew (``--rows`` reads a pickle of them saved by an earlier run of yours). Folds: the verdict model's own,
 ``pipeline.verdict.training.fold_of(group, 5)`` by page or study. For each fold the label encoder
 is fine-tuned on the training-fold rows (web rows only by default, ``--train all`` adds the corpus
 rows at weight 1) and scores the held-out fold's web rows. Input variants:
@@ -146,14 +146,32 @@ def table(name_to_proba: dict, y: np.ndarray, register: np.ndarray, mask: np.nda
         print(f"{name:28s}" + "".join(f"{v:>14.3f}" for v in cells))
 
 
+def build_rows(params: dict, data_dir, model_file):
+    """The verdict model's training rows (webclaims train + dev, corpus held-out) and their features."""
+    from pipeline.model import load_model
+    from pipeline.settings import data_dir as resolve_data
+    from pipeline.settings import model_path as resolve_model
+    from pipeline.train import training_frame
+    from pipeline.verdict import training
+
+    data = resolve_data(data_dir, params)
+    model = load_model(resolve_model(model_file, params))
+    rows = training.verdict_rows(training_frame(data, params), data, params)
+    return rows, training.inputs(rows.claims, model)
+
+
 def main(argv=None) -> int:
     from pipeline import settings
     from pipeline.records import LABELS
     from pipeline.verdict.training import fold_of
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", default="/work/scratch/rows.pkl", help="pickle of (VerdictRows, feats)")
-    ap.add_argument("--out-dir", default="/work/scratch/enc", help="where the out-of-fold arrays go")
+    ap.add_argument("--rows", help="a pickle of (VerdictRows, feats) written by an earlier run of yours "
+                    "(default: build the rows anew, about a minute)")
+    ap.add_argument("--model", help="model file whose corpus and strength models give the features "
+                    "(default: params.yaml train.model)")
+    ap.add_argument("--data-dir", help="folder of the shared datasets")
+    ap.add_argument("--out-dir", default="benchmarks/out/verdict_encoder", help="where the out-of-fold arrays go")
     ap.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     ap.add_argument("--train", choices=["web", "all"], default="web",
                     help="fine-tune on the training folds' web rows only, or on web + corpus rows (weight 1)")
@@ -168,8 +186,11 @@ def main(argv=None) -> int:
     params["finetune"] = {**params["finetune"], "seed": 0}
     if args.epochs:
         params["finetune"]["epochs"] = args.epochs
-    with open(args.rows, "rb") as fh:
-        rows, feats = pickle.load(fh)
+    if args.rows:
+        with open(args.rows, "rb") as fh:
+            rows, feats = pickle.load(fh)
+    else:
+        rows, feats = build_rows(params, args.data_dir, args.model)
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import json
 import os
@@ -11,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.errors import OutputError
+from pipeline.visible import json_visible
 
 # Temp files are ".<target name>.<8 random characters>.tmp" beside the target (tempfile.mkstemp).
 _TEMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
@@ -61,9 +63,11 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
             os.replace(tmp, path)
         except OSError as exc:  # e.g. a folder in the way
             raise OutputError(path, exc) from exc
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise OutputError(path.parent, exc) from exc  # a write in the block: say which disk is full
         raise
 
 
@@ -74,8 +78,9 @@ def write_text(path: str | Path, text: str, durable: bool = True) -> None:
 
 
 def dumps(record) -> str:
-    """One JSON line, stable across runs (sorted keys, no ASCII escaping)."""
-    return json.dumps(record, ensure_ascii=False, sort_keys=True)
+    """One JSON line, stable across runs (sorted keys, no ASCII escaping but for invisible
+    characters and lone surrogates: pipeline.visible.json_visible)."""
+    return json_visible(json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
 def write_jsonl(path: str | Path, records) -> int:
@@ -90,7 +95,7 @@ def write_jsonl(path: str | Path, records) -> int:
 
 def write_json(path: str | Path, data) -> None:
     """Write pretty, key-sorted JSON atomically."""
-    write_text(path, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    write_text(path, json_visible(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)) + "\n")
 
 
 def remove_stale_temps(folder: str | Path) -> list[Path]:
@@ -110,3 +115,43 @@ def remove_stale_temps(folder: str | Path) -> list[Path]:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
     return sorted(removed)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def exchange(a: str | Path, b: str | Path) -> bool:
+    """Swap two existing paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``), so no reader
+    ever finds ``b`` missing. False where the system or the file system cannot (the caller then
+    renames twice); other failures raise ``OSError``."""
+    import ctypes
+    import errno
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28
+        return False
+    if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def sync_folder(folder: str | Path) -> None:
+    """Make the renames in ``folder`` survive a power cut (where folders can be flushed)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -14,12 +14,12 @@ import click
 EXIT_ERROR, EXIT_SKIPPED = 1, 3
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
     # Messages may quote file names and values from untrusted files: no control characters, but
     # the line breaks of a multi-line message (one bad label row per line) stay.
     message = "\n".join(_printable(line) for line in str(message).split("\n"))
     click.echo(f"Error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
+    sys.exit(code)
 
 
 def handle_errors(func):
@@ -36,7 +36,7 @@ def handle_errors(func):
         except ClaimcheckError as exc:
             if debug:
                 raise
-            _fail(str(exc))
+            _fail(str(exc), getattr(exc, "exit_code", EXIT_ERROR))  # 2: refused as used (e.g. --out taken)
         except KeyboardInterrupt:
             click.echo("Interrupted; finished outputs were kept, partial ones discarded.", err=True)
             sys.exit(130)
@@ -65,8 +65,11 @@ def _say(ctx, message: str) -> None:
 
 
 def _printable(text: str) -> str:
-    """``text`` with control characters escaped, so a hostile file name cannot forge lines or colours."""
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(text))
+    """``text`` with control characters escaped, so a hostile file name cannot forge lines or colours
+    (and bytes of a name that are not UTF-8 as ``\\xNN``, as the outputs write them)."""
+    from pipeline.visible import name
+
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name(text))
 
 
 def _report_skip(item) -> None:
@@ -167,6 +170,8 @@ def _exit_cleanly_on_sigterm(ctx) -> None:
               help="local: this machine; dask: an existing Dask cluster (needs --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--resume", is_flag=True, help="Continue the interrupted run in --out instead of starting over.")
+@click.option("--wait", is_flag=True,
+              help="If another run is writing to --out, wait for it to end (else this run is refused, exit 2).")
 @click.option("--quiet", "-q", "run_quiet", is_flag=True, help="No progress on stderr (same as claimcheck --quiet).")
 @click.option("--fast", is_flag=True,
               help="Strength from the lexical model alone, without the encoder (about 10 ms a claim less; "
@@ -174,12 +179,13 @@ def _exit_cleanly_on_sigterm(ctx) -> None:
 @click.pass_context
 @handle_errors
 def run(ctx, inputs, out_dir, model_path, data_dir, stories_file, references, workers, engine, scheduler,
-        resume, run_quiet, fast):
+        resume, wait, run_quiet, fast):
     """Run every stage on INPUTS (files, folders, http(s) URLs) and write the report to --out.
 
     \b
     Writes DIR/index.html, DIR/stories/*.html, DIR/articles/*.html, DIR/claims.jsonl, DIR/claims.csv,
-    DIR/summary.json, DIR/claimreview.jsonld.
+    DIR/summary.json, DIR/claimreview.jsonld. DIR is replaced whole at the end (a failed run leaves
+    it as it was); one run at a time writes to it.
     Long runs show progress on stderr; an interrupted run continues with --resume.
     Example:
       claimcheck run claims/examples https://example.org/story.html --out reports/example
@@ -205,10 +211,11 @@ def run(ctx, inputs, out_dir, model_path, data_dir, stories_file, references, wo
     if not (ctx.find_root().obj or {}).get("quiet"):
         from pipeline.progress import Progress, count_inputs
 
-        progress = Progress(count_inputs(list(references) + list(inputs)))
+        progress = Progress(count_inputs(list(references) + list(inputs), exclude=[out_dir]))
     result = run_all(
         inputs, Path(out_dir), model_path=resolve_model(model_path, params), params=params, on_skip=_report_skip,
         stories_file=stories_file, references=references, engine=runner, resume=resume, progress=progress,
+        wait=wait, on_note=lambda message: _say(ctx, _printable(message)),
     )
     if result.resumed:
         _say(ctx, f"resumed: {result.resumed} inputs were finished by the interrupted run")

@@ -19,6 +19,9 @@ from pipeline.records import Article
 from pipeline.settings import DEFAULTS
 
 CHUNK_CHARS = 200_000
+# Characters parsed in one nlp.pipe batch at most (one longer piece goes alone): spaCy's tok2vec
+# holds about 3 KB per character of a batch at once, so a batch of 32 long pieces once took 5 GB.
+BATCH_CHARS = 250_000
 EXTRACT_FIELDS = (
     "claim_id", "article_id", "source", "story", "kind", "title", "url", "path", "text",
     "start_char", "end_char", "segments", "lead_in", "sentence_index", "type", "cues", "numbers",
@@ -151,6 +154,29 @@ def _chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return out
 
 
+def _length(item) -> int:
+    """Characters of a text or a Doc (without joining a Doc's text)."""
+    if isinstance(item, str):
+        return len(item)
+    return item[-1].idx + len(item[-1].text_with_ws) if len(item) else 0
+
+
+def pipe_bounded(nlp, items, *, batch_size: int = 32, max_chars: int = BATCH_CHARS, **kwargs):
+    """``nlp.pipe(items, as_tuples=True, ...)`` in batches of at most ``batch_size`` items and
+    ``max_chars`` characters, so memory follows the longest piece rather than the batch. Batches
+    under the budget are the ones ``nlp.pipe`` itself makes; a doc's result never depends on its batch."""
+    group, size = [], 0
+    for item in items:
+        n = _length(item[0])
+        if group and (len(group) >= batch_size or size + n > max_chars):
+            yield from nlp.pipe(group, as_tuples=True, batch_size=len(group), **kwargs)
+            group, size = [], 0
+        group.append(item)
+        size += n
+    if group:
+        yield from nlp.pipe(group, as_tuples=True, batch_size=len(group), **kwargs)
+
+
 def iter_extracted(
     articles: Iterable[Article], *, nlp=None, params: dict | None = None, batch_size: int = 32
 ) -> Iterator[tuple[Article, list[dict]]]:
@@ -171,7 +197,7 @@ def iter_extracted(
                 yield piece, (article, offset, piece, i == len(chunks) - 1)
 
     pending: list[dict] = []
-    for doc, (article, offset, piece, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
+    for doc, (article, offset, piece, last) in pipe_bounded(nlp, pieces(), batch_size=batch_size):
         pending.extend(_raw_claims(doc, article, offset, piece))
         if last:
             yield article, _finish(pending, article, limits)

@@ -1,8 +1,15 @@
-"""Fetching http(s) URLs with the standard library: a timeout, a size cap, clear errors."""
+"""Fetching http(s) URLs with the standard library: a timeout, a deadline, a size cap, clear errors.
+
+The timeout bounds each wait (connecting, or one read), so it alone cannot stop a server that
+sends a byte a second. The deadline bounds the whole download, redirects included: when it passes,
+a watchdog thread shuts the download's sockets, which ends any read blocked on them.
+"""
 
 from __future__ import annotations
 
 import http.client
+import socket
+import threading
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
@@ -22,6 +29,80 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+class _Deadline:
+    """Shuts every socket of one download once ``seconds`` have passed."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list = []
+        self._lock = threading.Lock()
+        self._timer = None
+        if seconds is not None:
+            self._timer = threading.Timer(max(0.0, seconds), self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def connect(self, *args, **kwargs):
+        """``socket.create_connection``, with the socket watched (and refused once expired)."""
+        if self.expired:
+            raise TimeoutError("deadline passed")
+        sock = socket.create_connection(*args, **kwargs)
+        with self._lock:
+            self._sockets.append(sock)
+            late = self.expired
+        if late:
+            self._shut(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            self._shut(sock)
+
+    @staticmethod
+    def _shut(sock) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)  # wakes a recv blocked in another thread
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+class _Watching:
+    """A urllib handler whose connections open their sockets through ``deadline.connect``."""
+
+    def __init__(self, deadline: _Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def do_open(self, http_class, req, **kwargs):
+        deadline = self.deadline
+
+        class Watched(http_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                self._create_connection = deadline.connect
+
+        return super().do_open(Watched, req, **kwargs)
+
+
+class _HttpHandler(_Watching, urllib.request.HTTPHandler):
+    pass
+
+
+class _HttpsHandler(_Watching, urllib.request.HTTPSHandler):
+    pass
+
+
+_REDIRECT_LOOP = "redirect error that would lead to an infinite loop"
+
+
 def check_url(url: str) -> None:
     """InputError unless ``url`` is a well-formed http(s) URL with a host."""
     try:
@@ -35,11 +116,13 @@ def check_url(url: str) -> None:
         raise InputError(url, "URL has no host")
 
 
-def fetch_url(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str, str]:
+def fetch_url(url: str, *, timeout: float, max_bytes: int, deadline: float | None = None) -> tuple[bytes, str, str]:
     """GET ``url``: (body, content type, final URL after redirects).
 
-    Raises InputError for other schemes, HTTP errors ("HTTP 404 Not Found"), network failures and
-    timeouts ("cannot reach HOST: reason"), and bodies over ``max_bytes`` ("larger than N bytes").
+    ``timeout``: seconds of silence allowed (connecting, or between reads); ``deadline``: seconds the
+    whole download may take (None: no limit). Raises InputError for other schemes, HTTP errors
+    ("HTTP 404 Not Found"), network failures and timeouts ("cannot reach HOST: reason"), a download
+    past the deadline, and bodies over ``max_bytes`` ("larger than N bytes").
     """
     check_url(url)
     host = urlsplit(url).hostname
@@ -48,7 +131,26 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str, 
         "Accept": "text/html, application/xhtml+xml, text/plain;q=0.9, */*;q=0.1",
         "Accept-Encoding": "identity",  # we do not decompress
     })
-    opener = urllib.request.build_opener(_HttpOnlyRedirects)
+    watch = _Deadline(deadline)
+    opener = urllib.request.build_opener(_HttpOnlyRedirects, _HttpHandler(watch), _HttpsHandler(watch))
+    try:
+        body, content_type, final_url = _fetch(opener, request, url, host, timeout, max_bytes)
+    except InputError:
+        if watch.expired:
+            raise _late(url, deadline) from None
+        raise
+    finally:
+        watch.cancel()
+    if watch.expired:  # the shut socket may have looked like the end of a body without a length
+        raise _late(url, deadline)
+    return body, content_type, final_url
+
+
+def _late(url: str, deadline: float) -> InputError:
+    return InputError(url, f"download took longer than {deadline:g} s (the limit ingest.fetch_deadline)")
+
+
+def _fetch(opener, request, url: str, host: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str]:
     try:
         with opener.open(request, timeout=timeout) as response:
             final_url = response.geturl()
@@ -64,7 +166,9 @@ def fetch_url(url: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str, 
         raise InputError(url, f"malformed URL ({exc})") from None
     except urllib.error.HTTPError as exc:
         exc.close()
-        raise InputError(url, f"HTTP {exc.code} {exc.reason}") from None
+        if _REDIRECT_LOOP in str(exc.reason):
+            raise InputError(url, f"redirect loop (HTTP {exc.code}: redirected too many times)") from None
+        raise InputError(url, f"HTTP {exc.code} {' '.join(str(exc.reason).split())}") from None
     except urllib.error.URLError as exc:
         raise InputError(url, f"cannot reach {host}: {_reason(exc.reason, timeout)}") from None
     except (TimeoutError, OSError, http.client.HTTPException) as exc:
@@ -90,4 +194,4 @@ def _reason(reason, timeout: float) -> str:
         return f"timed out after {timeout:g} s"
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
-    return str(reason) or type(reason).__name__
+    return " ".join(str(reason).split()) or type(reason).__name__

@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from pipeline.extract import CHUNK_CHARS, _chunks, _finish, _limits, _raw_claims
+from pipeline.extract import CHUNK_CHARS, _chunks, _finish, _limits, _raw_claims, pipe_bounded
 from pipeline.records import Article
 
 MARGIN = 8  # tokens of real context either side of a parsed region (the model needs 4 + 2)
@@ -298,8 +298,8 @@ def iter_extracted_selective(
                 yield doc[lo:hi].as_doc(), (article, doc[start].idx, (start - lo, end - lo), j == len(regions) - 1)
 
     pending: list[dict] = []
-    for doc, (article, offset, window, last) in nlp.pipe(jobs(), as_tuples=True, batch_size=batch_size,
-                                                          disable=list(_PARSE_PIPES)):
+    for doc, (article, offset, window, last) in pipe_bounded(nlp, jobs(), batch_size=batch_size,
+                                                             disable=list(_PARSE_PIPES)):
         if window is not None and window != (0, len(doc)):
             doc = doc[window[0]:window[1]].as_doc()
         for proc in after:

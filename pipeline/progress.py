@@ -19,9 +19,11 @@ LOG_INTERVAL = 30.0  # seconds between log lines when stderr is not a terminal
 INTERVAL_ENV = "CLAIMCHECK_PROGRESS_INTERVAL"  # overrides LOG_INTERVAL (seconds)
 
 
-def count_inputs(inputs, suffixes=(".html", ".htm", ".txt", ".md", ".jsonl")) -> int:
+def count_inputs(inputs, suffixes=(".html", ".htm", ".txt", ".md", ".jsonl"), exclude=()) -> int:
     """About how many items ``iter_inputs`` will yield (articles + skipped): one per file or URL,
-    one per non-blank line of a JSONL file. Cheap; never raises."""
+    one per non-blank line of a JSONL file; folders in ``exclude`` (a run's own output folder
+    inside an input folder) are not counted. Cheap; never raises."""
+    skip = {os.path.realpath(p) for p in exclude}
     total = 0
     for raw in inputs:
         raw = str(raw)
@@ -32,7 +34,8 @@ def count_inputs(inputs, suffixes=(".html", ".htm", ".txt", ".md", ".jsonl")) ->
         try:
             if path.is_dir():
                 for root, dirs, files in os.walk(path):
-                    dirs[:] = [d for d in dirs if not d.startswith(".")]
+                    dirs[:] = [d for d in dirs if not d.startswith(".")
+                               and not (skip and os.path.realpath(os.path.join(root, d)) in skip)]
                     for name in files:
                         if not name.startswith(".") and Path(name).suffix.lower() in suffixes:
                             total += _count_file(Path(root) / name)

@@ -6,6 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
 
+from pipeline.visible import name
+
 LABELS = ("hedged", "supported", "overstated")
 KINDS = ("news", "press_release", "journal", "blog", "other")
 CLAIM_TYPES = ("efficacy", "safety", "prevalence", "mechanism", "eligibility", "evidence", "practical")
@@ -16,14 +18,15 @@ def public_path(path: str) -> str:
     """A path as outputs record it: URLs and relative paths as given, absolute paths by file name only.
 
     Outputs must not depend on (or reveal) where the inputs sit on this machine; ``path:LINE``
-    (a JSONL line) keeps its line number.
+    (a JSONL line) keeps its line number. Bytes of a name that are not UTF-8 are written ``\\xNN``
+    (:func:`pipeline.visible.name`).
     """
     path = str(path or "")
     if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*://", path):
-        return path
+        return name(path)
     if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", path):
-        return PurePath(path.replace("\\", "/")).name or path
-    return path
+        path = PurePath(path.replace("\\", "/")).name or path
+    return name(path)
 
 
 @dataclass

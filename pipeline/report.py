@@ -5,7 +5,10 @@ This module builds plain template contexts; ``pipeline/templates`` does the pres
 Output is self-contained (inline CSS and SVG) and byte-for-byte deterministic. The only script is
 the review loop (``templates/review.js``) on the pages that show claims side by side; the page's
 Content-Security-Policy allows exactly that script by its sha256 hash, and all article-derived data
-reaches it through an escaped ``application/json`` block, never as code.
+reaches it through an escaped ``application/json`` block, never as code. Every value a page shows
+passes through :func:`pipeline.visible.shown` (invisible format characters such as bidirectional
+controls become visible markers), and the templates isolate article text with ``<bdi>`` or
+``dir="auto"``, so nothing in an article can reorder the report's own words.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import hashlib
 import json
 import re
 from pathlib import Path, PurePath
+from urllib.parse import quote
 
 from pipeline.atomic import write_text
 from pipeline.errors import ClaimcheckError, InputError
 from pipeline.records import LABELS, Article
+from pipeline.visible import FORMAT_CHARS, json_visible, shown
 
 CUE_LABELS = ("hedge", "booster", "attribution", "causal")
 KIND_NAMES = {"press_release": "press release"}
@@ -68,7 +73,17 @@ def read_side_file(path: str | Path) -> tuple[list[dict], list[dict]]:
 def safe_url(url) -> str:
     """``url`` if it is an http(s) URL, else "" (never link javascript:, data:, file paths...)."""
     url = str(url or "").strip()
-    return url if re.match(r"https?://[^\s]", url, re.IGNORECASE) else ""
+    if not re.match(r"https?://[^\s]", url, re.IGNORECASE):
+        return ""
+    # percent-encoded, as a browser would send them: a link must not carry invisible characters
+    return FORMAT_CHARS.sub(lambda m: quote(m.group()), url) if FORMAT_CHARS.search(url) else url
+
+
+def html_text(text) -> str:
+    """``text`` escaped for HTML, with invisible format characters shown (pipeline/visible.py)."""
+    from html import escape
+
+    return escape(shown(str(text)))
 
 
 def display_path(path) -> str:
@@ -547,9 +562,10 @@ def csp(with_script: bool) -> str:
 
 
 def json_for_html(data) -> str:
-    """JSON safe inside ``<script type="application/json">``: ``<``, ``>``, ``&`` and line
-    separators are written as escapes, so no text can close the element or start a comment."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """JSON safe inside ``<script type="application/json">``: ``<``, ``>``, ``&``, line separators
+    and invisible format characters are written as escapes, so no text can close the element or
+    start a comment, and the page's source shows what the data holds."""
+    text = json_visible(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
     for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                      ("\u2029", "\\u2029")):
         text = text.replace(raw, esc)
@@ -568,10 +584,23 @@ def _review_data(claims: list[dict], report_id: str) -> str:
 
 # ---------------------------------------------------------------- writing
 
+def _finalize(value):
+    """Every value a template writes, as a page shows it (pipeline/visible.py); markup from the
+    templates themselves has no format characters, so escaped text stays escaped."""
+    if isinstance(value, str):
+        text = shown(value)
+        if text is not value:
+            from markupsafe import Markup
+
+            return Markup(text) if isinstance(value, Markup) else text
+    return value
+
+
 def _env():
     import jinja2
 
     return jinja2.Environment(
+        finalize=_finalize,
         loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=True),
         undefined=jinja2.StrictUndefined,

@@ -25,6 +25,8 @@ from typing import Callable
 from pipeline.records import Article, Skipped
 
 WINDOW = 1000  # articles compared and reported together; params: run.window
+# claimreview.jsonld around its reviews, one a line, as pipeline.claimreview.write_claimreview writes it
+CLAIMREVIEW_HEAD, CLAIMREVIEW_TAIL = '{"@context": "https://schema.org", "@graph": [\n', "\n]}\n"
 
 
 @dataclass
@@ -82,7 +84,7 @@ def window_size(params: dict | None) -> int:
 
 def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, on_article=None,
         stories_file=None, references=(), engine=None, resume: bool = False, progress=None,
-        first_pass: bool = True) -> RunResult:
+        first_pass: bool = True, wait: bool = False, on_note=None) -> RunResult:
     """Run every stage on ``inputs`` and write the outputs into ``out_dir``.
 
     ``stories_file``: a stories manifest (pipeline/stories.py); ``references``: inputs that are the
@@ -90,56 +92,126 @@ def run(inputs, out_dir: Path, *, model_path: Path, params: dict, on_skip=None, 
     :func:`pipeline.engines.make_engine` (default: this process). ``resume``: continue the
     interrupted run in ``out_dir``. ``progress``: a :class:`pipeline.progress.Progress`.
     ``first_pass``: parse only the regions that can hold claims (same claims; off: parse everything).
+    ``wait``: when another run has ``out_dir``, wait for it instead of raising ``OutputBusy``.
+    ``on_note(message)``: hears what the user should know (a wait, outputs left out of the inputs).
+
+    The run holds ``out_dir`` for itself from start to end, and ``out_dir`` ends with the new
+    complete report or, after any failure, as it was (:class:`pipeline.outputs.OutputFolder`).
     """
-    from pipeline.atomic import remove_stale_temps
-    from pipeline.checkpoint import Checkpoint, fingerprint
+    from pipeline.outputs import OutputFolder
+
+    folder = OutputFolder(out_dir)
+    # A second run is refused before it loads anything; but nothing is made for a run whose model
+    # is refused, so where even the folder's parent is missing the model is checked first.
+    early = folder.parent.is_dir()
+    if early:
+        folder.lock(wait, on_note)
+    try:
+        engine, card = _check_model(engine, model_path, params)
+        if not early:
+            folder.lock(wait, on_note)
+        return _run_locked(inputs, folder, model_path=model_path, params=params, on_skip=on_skip,
+                           on_article=on_article, stories_file=stories_file, references=references,
+                           engine=engine, card=card, resume=resume, progress=progress,
+                           first_pass=first_pass, on_note=on_note)
+    finally:
+        folder.unlock()
+
+
+def _check_model(engine, model_path, params):
+    """The engine (default: this process) and, where it loaded here, the model's card. A model file
+    that is missing, unreadable or asks for untrusted types is refused here, before anything is made."""
     from pipeline.compare import story_designs
-    from pipeline.engines import Job, LocalEngine, load_nlp_once
+    from pipeline.engines import LocalEngine, load_nlp_once
     from pipeline.model import load_model, preload_model
-    from pipeline.stories import read_manifest
 
     engine = engine or LocalEngine(1)
-    here = isinstance(engine, LocalEngine) and engine.workers == 1
-    # fail before reading a thousand articles (and before making the output folder)
     card = None
-    if here:
-        preload_model(model_path)
-        load_nlp_once()  # meanwhile: the two loads overlap where they leave Python's lock
+    if isinstance(engine, LocalEngine):
+        loading = preload_model(model_path)
+        if engine.workers == 1 or engine.forks:
+            # meanwhile (the two loads overlap where they leave Python's lock); forked workers inherit it
+            load_nlp_once()
         card = load_model(model_path).card  # waits for the preload, and raises what it met
-    elif isinstance(engine, LocalEngine) and engine.forks:
-        _check_model_file(model_path)
-        load_nlp_once()  # before the workers are forked: they inherit it (the model loads meanwhile)
-    else:  # other processes do the work; only they load the model
+        loading.join()  # workers are forked only while no other thread runs
+    else:  # other machines do the work; only they need the model
         _check_model_file(model_path)
         if story_designs(params):  # ... but the finish needs it: it loads in the workers' gaps
             preload_model(model_path, low_priority=True)
+    return engine, card
+
+
+def _run_locked(inputs, folder, *, model_path, params, on_skip, on_article, stories_file, references, engine,
+                card, resume, progress, first_pass, on_note) -> RunResult:
+    from pipeline.atomic import remove_stale_temps
+    from pipeline.checkpoint import Checkpoint, fingerprint
+    from pipeline.engines import Job, LocalEngine
+    from pipeline.errors import ClaimcheckError, OutputError
+    from pipeline.model import load_model
+    from pipeline.stories import read_manifest
+
     manifest = read_manifest(stories_file) if stories_file else None
-    out_dir = Path(out_dir)
-    for folder in (out_dir, out_dir / "articles", out_dir / "stories"):
-        remove_stale_temps(folder)  # left by a killed run; never mistaken for outputs (they start with ".")
+    out_dir = folder.given
+    folder.recover()  # what a killed run left beside the folder
+    for place in (out_dir, out_dir / "articles", out_dir / "stories"):
+        remove_stale_temps(place)  # left by a killed run; never mistaken for outputs (they start with ".")
+    for holder in _folders_holding(folder.path, list(references) + list(inputs)):
+        if on_note:
+            on_note(f"note: {out_dir} is inside the input folder {holder}: "
+                    "the report's own files are not read as inputs")
     job = Job(str(model_path), params, first_pass)
     header = fingerprint(inputs, references, model_path, params)
     checkpoint, done = Checkpoint.start(out_dir, header, resume=resume)
     result = RunResult(resumed=len(done))
+    staging = None
     try:
         card = _work(inputs, references, params, engine, job, checkpoint, done, result, on_skip, on_article,
-                     progress) or card or load_model(model_path).card
+                     progress, folder.holds) or card or load_model(model_path).card
         checkpoint.close()
         if progress is not None:
             progress.close("comparing stories and writing the outputs")
-        _finish(checkpoint, out_dir, params, card, manifest, result,
+        staging = folder.staging()
+        _finish(checkpoint, staging, params, card, manifest, result,
                 workers=engine.workers if isinstance(engine, LocalEngine) else 1, model_path=model_path)
+        result.index = out_dir / result.index.relative_to(staging)
+        folder.publish(staging)
+    except BaseException as exc:
+        if staging is not None and staging.exists():
+            folder.discard(staging)
+            kept = f"; {out_dir} was left as it was (run again with --resume to write the report without redoing the work)"
+            if isinstance(exc, ClaimcheckError):
+                exc.args = (str(exc).replace(str(staging), str(out_dir)) + kept,)
+            elif isinstance(exc, OSError):
+                named = str(exc.filename or out_dir).replace(str(staging), str(out_dir))
+                raise OutputError(named, exc) from exc
+        raise
     finally:
         checkpoint.close()
         if progress is not None:
             progress.close()
-    checkpoint.remove()
+    checkpoint.remove()  # already gone with the folder it was in, unless something kept that
     return result
+
+
+def _folders_holding(path: Path, inputs) -> list[str]:
+    """The input folders (as given) that ``path`` lies inside."""
+    import os
+
+    found = []
+    for raw in inputs:
+        raw = str(raw)
+        if "://" in raw or not os.path.isdir(raw):
+            continue
+        real = Path(os.path.realpath(raw))
+        if real == path or real in path.parents:
+            found.append(raw)
+    return found
 
 
 # ---------------------------------------------------------------- phase 1: work
 
-def _work(inputs, references, params, engine, job, checkpoint, done, result, on_skip, on_article, progress):
+def _work(inputs, references, params, engine, job, checkpoint, done, result, on_skip, on_article, progress,
+          is_output=None):
     from pipeline.checkpoint import ResumePlan, item_key
     from pipeline.engines import batches
 
@@ -153,6 +225,8 @@ def _work(inputs, references, params, engine, job, checkpoint, done, result, on_
     current: dict = {"src": None}
 
     def on_source(src: str) -> bool:
+        if is_output is not None and is_output(src):
+            return False  # the report itself, where --out lies inside an input folder
         if not plan.read_source(src):
             return False
         current["src"] = src
@@ -250,15 +324,23 @@ def _finish(checkpoint, out_dir: Path, params: dict, card: dict, manifest, resul
         else:  # window by window, ``workers`` windows at a time (each reads its own records); in order
             jobs = ((number, str(checkpoint.path), start, end, params, manifest, card, out_dir, model_path)
                     for number, (start, end) in enumerate(ranges, 1))
-            for part in _map_windows(jobs, workers):
-                fh.write(part["claims"])
-                csv_fh.write(part["csv"] if part["number"] == 1 else part["csv"].split("\n", 1)[1])
-                side_fh.write(part["side"])
-                parts.append(part["part"])
-                model_info = part["totals"].pop("model", None)
-                totals = _merge(totals, part["totals"])
-                result.articles += part["part"]["articles"]
-                result.claims += part["part"]["claims"]
+            # every claim's review, each pointing into its part (the parts hold their own files too)
+            with atomic_open(out_dir / "claimreview.jsonld") as review_fh:
+                review_fh.write(CLAIMREVIEW_HEAD)
+                any_review = False
+                for part in _map_windows(jobs, workers):
+                    fh.write(part["claims"])
+                    csv_fh.write(part["csv"] if part["number"] == 1 else part["csv"].split("\n", 1)[1])
+                    side_fh.write(part["side"])
+                    if part["reviews"]:
+                        review_fh.write((",\n" if any_review else "") + ",\n".join(part["reviews"]))
+                        any_review = True
+                    parts.append(part["part"])
+                    model_info = part["totals"].pop("model", None)
+                    totals = _merge(totals, part["totals"])
+                    result.articles += part["part"]["articles"]
+                    result.claims += part["part"]["claims"]
+                review_fh.write(CLAIMREVIEW_TAIL)
             for rec in side_records([], skipped_dicts):
                 side_fh.write(dumps(rec) + "\n")
             totals["skipped"] = summary([], [], skipped_dicts, card)["skipped"]
@@ -274,10 +356,10 @@ def finish_window(number: int, checkpoint_path: str, start: int, end: int, param
                   out_dir: Path, model_path=None) -> dict:
     """Compare one window of a large run (bytes ``start:end`` of the checkpoint) and write its part
     of the report (``parts/NNNN/``); returns its lines of claims.jsonl, claims.csv and the side
-    file, and its counts."""
-    from pipeline.atomic import dumps
+    file, its reviews for the run's claimreview.jsonld, and its counts."""
+    from pipeline.atomic import dumps, write_text
     from pipeline.checkpoint import read_window
-    from pipeline.claimreview import write_claimreview
+    from pipeline.claimreview import claim_reviews
     from pipeline.compare import compare_run
     from pipeline.outputs import claims_csv, side_records, summary
     from pipeline.report import write_report
@@ -286,8 +368,11 @@ def finish_window(number: int, checkpoint_path: str, start: int, end: int, param
     stories = compare_run(articles, claims, params, manifest=manifest, model_path=model_path)
     part = Path(out_dir) / "parts" / f"{number:04d}"
     write_report(claims, articles, [], part, params=params, stories=stories)
-    write_claimreview(part / "claimreview.jsonld", claims, articles)
+    graph = claim_reviews(claims, articles)["@graph"]
+    write_text(part / "claimreview.jsonld", CLAIMREVIEW_HEAD + ",\n".join(dumps(r) for r in graph) + CLAIMREVIEW_TAIL)
+    prefix = f"parts/{number:04d}/"
     return {
+        "reviews": [dumps(dict(r, url=prefix + r["url"])) for r in graph],
         "number": number,
         "claims": "".join(dumps(c) + "\n" for c in claims),
         "csv": claims_csv(claims),
@@ -359,21 +444,20 @@ def _part_summary(number: int, articles: list[dict], claims: list[dict]) -> dict
 
 def _write_parts_index(out_dir: Path, parts: list[dict], totals: dict, skipped: list[dict]) -> Path:
     """The index of a report in parts: overall counts, one row per part, the skipped inputs."""
-    from html import escape
-
     from pipeline import __version__
     from pipeline.atomic import write_text
     from pipeline.records import LABELS
     from pipeline.report import CSP, display_path
+    from pipeline.report import html_text as escape  # escaped, invisible characters shown
 
     labels = totals.get("labels") or {}
     rows = "\n".join(
         f"<tr><td><a href=\"{p['href']}\">Part {p['number']}</a></td><td>{p['articles']:,}</td>"
         f"<td>{p['claims']:,}</td>" + "".join(f"<td>{p['labels'][lab]:,}</td>" for lab in LABELS)
-        + f"<td>{p['review']:,}</td><td>{escape(p['first'])} … {escape(p['last'])}</td></tr>"
+        + f"<td>{p['review']:,}</td><td><bdi>{escape(p['first'])}</bdi> … <bdi>{escape(p['last'])}</bdi></td></tr>"
         for p in parts)
     skipped_rows = "\n".join(
-        f"<li><code>{escape(display_path(s['path']))}</code>: {escape(s['reason'])}</li>" for s in skipped)
+        f"<li><bdi><code>{escape(display_path(s['path']))}</code></bdi>: <bdi>{escape(s['reason'])}</bdi></li>" for s in skipped)
     html = f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -15,7 +15,8 @@ PARAMS_ENV = "CLAIMCHECK_PARAMS"
 
 DEFAULTS: dict = {
     "data_dir": "../shared/datasets",
-    "ingest": {"max_bytes": 20_000_000, "fetch_timeout": 20, "fetch_max_bytes": 10_000_000},
+    "ingest": {"max_bytes": 20_000_000, "max_chars": 1_000_000, "fetch_timeout": 20, "fetch_deadline": 30,
+               "fetch_max_bytes": 10_000_000},
     "extract": {"min_words": 4, "max_words": 120},
     "train": {
         "model": "models/claimcheck.skops",

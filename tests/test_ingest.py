@@ -280,7 +280,7 @@ def test_jsonl_bad_lines_skipped_others_continue():
     assert summary == [
         (name, 1, "kelp-01"),
         (name, 3, results[1].article_id),
-        (f"{path}:4", "not valid JSON (Unterminated string starting at at column 10)"),
+        (f"{path}:4", "not valid JSON (Unterminated string starting at column 10)"),
         (f"{path}:5", "missing `text`"),
         (f"{path}:6", "kind 'opinion' is not one of news, press_release, journal, blog, other"),
         (name, 7, results[5].article_id),
@@ -331,8 +331,9 @@ def test_folder_is_recursed_sorted_with_relative_paths(tmp_path, monkeypatch):
     make_tree(tmp_path / "in")
     monkeypatch.chdir(tmp_path)
     results = run(["in"])
-    assert [r.path for r in results] == ["in/a.txt", "in/b/z.md", "in/c.HTML"]
-    assert all(isinstance(r, Article) for r in results)
+    assert [r.path for r in results] == ["in/a.txt", "in/b/loop", "in/b/z.md", "in/c.HTML"]
+    assert [type(r).__name__ for r in results] == ["Article", "Skipped", "Article", "Article"]
+    assert "symbolic link to a folder" in results[1].reason  # reported, not followed
 
 
 def test_unreadable_subfolder_is_skipped_others_continue(tmp_path, monkeypatch):
@@ -356,7 +357,8 @@ def test_inputs_keep_given_order_and_are_read_once(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     results = run(["in/c.HTML", "missing", "in", "in/a.txt", "./in/c.HTML"])
     assert [(r.path, type(r).__name__) for r in results] == [
-        ("in/c.HTML", "Article"), ("missing", "Skipped"), ("in/a.txt", "Article"), ("in/b/z.md", "Article")]
+        ("in/c.HTML", "Article"), ("missing", "Skipped"), ("in/a.txt", "Article"), ("in/b/loop", "Skipped"),
+        ("in/b/z.md", "Article")]
 
 
 def test_default_params_are_loaded(tmp_path):
