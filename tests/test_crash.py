@@ -2,10 +2,11 @@
 
 The output folder is seeded with a complete earlier run on other inputs. While each run works, a
 watcher reads every output file as soon as it changes, and after each kill the folder is read
-again: every output file must be byte-identical either to that earlier run's file or to the file
-a complete run of the new inputs writes (each file is replaced whole, by rename). Hidden files
-left behind (temp files, the checkpoint) start with "." and are removed by the next run, which
-(with --resume) finishes the job with exactly the bytes of an uninterrupted run.
+again: it must hold exactly that earlier run's report or exactly the report a complete run of the
+new inputs writes (the report is written in a staging folder beside it and swapped in whole).
+Hidden files left behind (temp files, the checkpoint, a staging folder) start with "." and are
+removed by the next run, which (with --resume) finishes the job with exactly the bytes of an
+uninterrupted run.
 """
 
 from __future__ import annotations
@@ -163,19 +164,25 @@ def work_under_way(out: Path) -> bool:
     return any(p.stat().st_size > 20_000 for p in hidden(out))
 
 
+def staged(out: Path) -> list[Path]:
+    """Where the new report is being written: the staging folders beside ``out``, then ``out``."""
+    return sorted(out.parent.glob(f".{out.name}.staging-*")) + [out]
+
+
 def page_replaced(old: dict[str, bytes], new: dict[str, bytes]):
     """True once some article page holds the new run's bytes: the report is being written."""
     def condition(out: Path) -> bool:
-        folder = out / "articles"
         return any(new.get(f"articles/{p.name}") not in (None, old.get(f"articles/{p.name}"))
-                   and p.read_bytes() == new[f"articles/{p.name}"] for p in folder.iterdir())
+                   and p.read_bytes() == new[f"articles/{p.name}"]
+                   for place in staged(out) if (place / "articles").is_dir() for p in (place / "articles").iterdir())
     return condition
 
 
 def replaced(name: str, reference: dict[str, bytes]):
-    """True once ``name`` in the output folder holds the new run's bytes."""
+    """True once ``name`` holds the new run's bytes (in the staging folder or the output folder)."""
     def condition(out: Path) -> bool:
-        return (out / name).read_bytes() == reference[name]
+        return any((place / name).is_file() and (place / name).read_bytes() == reference[name]
+                   for place in staged(out))
     return condition
 
 
@@ -185,9 +192,9 @@ def visible(files: dict[str, bytes]) -> dict[str, bytes]:
 
 def check_old_or_new(after: dict[str, bytes], old: dict[str, bytes], new: dict[str, bytes]) -> None:
     check_complete(after)
-    assert set(old) <= set(after)  # nothing of the earlier run disappeared
     for name, data in visible(after).items():
         assert data in (old.get(name), new.get(name)), f"{name} is neither the old nor the new complete file"
+    assert visible(after) in (visible(old), visible(new))  # the whole earlier report or the whole new one
 
 
 def stop(proc: subprocess.Popen, out: Path, condition, sig, watcher: Watcher) -> bool:
@@ -240,9 +247,10 @@ def test_killed_runs_leave_old_or_new_complete_files_and_a_rerun_finishes(setup,
     assert rerun.returncode == 0, rerun.stderr
     final = snapshot(out)
     assert not [name for name in final if is_temp(name)]  # stale temp files and the checkpoint are gone
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # and staging folders, the lock
     for name, data in new.items():
         assert final[name] == data, name
-    assert set(final) == set(new) | set(old)  # old article pages are left alone, nothing else
+    assert set(final) == set(new)  # no page of the earlier run stays
 
 
 def test_outputs_are_readable_like_any_file(setup):
